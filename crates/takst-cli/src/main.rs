@@ -1,1 +1,100 @@
-fn main() {}
+//! `takst`: the command line of the takst tariff engine.
+//!
+//! The binary is glue: parse flags (clap), run a command from `cmd`, print
+//! its output or its problems, and exit with 0 (success), 1 (a `--fail-on`
+//! condition met) or 2 (bad input or usage).
+
+mod cmd;
+mod danish;
+mod dialect;
+mod load;
+mod render;
+mod util;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use cmd::{Failure, Output};
+
+/// A transparent tariff engine for Danish specialised social services.
+#[derive(Debug, Parser)]
+#[command(name = "takst", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every input file; print every problem, or a one-line summary.
+    Check(cmd::check::Args),
+    /// Hourly rates and prices per staff category and time band.
+    Rates(cmd::rates::Args),
+    /// The cost base and grundtakst of each tilbud.
+    Tilbud(cmd::tilbud::Args),
+    /// The tariff per day of each agreement.
+    Tariff(cmd::tariff::Args),
+    /// The derivation of a tariff, a grundtakst or a staff category's prices.
+    Explain(cmd::explain::Args),
+}
+
+/// How many problems are printed before the rest are only counted.
+const MAX_PROBLEMS: usize = 50;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let (result, out) = match &cli.command {
+        Command::Check(a) => (cmd::check::run(a), &a.common.out),
+        Command::Rates(a) => (cmd::rates::run(a), &a.common.out),
+        Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
+        Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
+        Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+    };
+    finish(result, out.as_deref())
+}
+
+fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    match result {
+        Ok(o) => {
+            if let Some(path) = out {
+                if let Err(e) = util::write_atomic(path, o.text.as_bytes()) {
+                    let _ = writeln!(stderr, "error: {e}");
+                    return ExitCode::from(2);
+                }
+            } else {
+                let mut stdout = std::io::stdout().lock();
+                if stdout.write_all(o.text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                    return ExitCode::from(2);
+                }
+            }
+            for n in &o.notes {
+                let _ = writeln!(stderr, "{n}");
+            }
+            ExitCode::from(if o.fail { 1 } else { 0 })
+        }
+        Err(Failure::Usage(msg)) => {
+            let _ = writeln!(stderr, "error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Problems(problems)) => {
+            for p in problems.iter().take(MAX_PROBLEMS) {
+                let _ = writeln!(stderr, "{p}");
+            }
+            if problems.len() > MAX_PROBLEMS {
+                let _ = writeln!(stderr, "… and {} more problems", problems.len() - MAX_PROBLEMS);
+            }
+            let n = problems.len();
+            let _ = writeln!(stderr, "error: {n} problem{} in the input; nothing was written", if n == 1 { "" } else { "s" });
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,16 @@
-//! takst-core
+//! takst-core: the pure tariff engine of takst.
+//!
+//! Parse → model → compute → render: this crate is the middle two. It takes
+//! a parsed [`model::Model`], checks it ([`validate::validate`]), computes
+//! rates, base tariffs and citizen tariffs ([`calc::Engine`]) and explains
+//! every figure ([`explain`]). It does no file or terminal I/O; the CLI
+//! crate reads inputs and renders results.
+
+pub mod calc;
+pub mod explain;
+pub mod model;
+pub mod num;
+pub mod problem;
+pub mod validate;
+
+pub use rust_decimal::Decimal;

@@ -1,0 +1,137 @@
+//! The commands of `takst`, one module each, and what they share: the
+//! common flags, how a result reaches stdout or `--out`, and how failures
+//! become exit statuses.
+//!
+//! Each command turns raw flags into a validated request, loads what it
+//! needs, calls takst-core and returns an [`Output`]. Commands never print;
+//! `main` does.
+
+pub mod check;
+pub mod explain;
+pub mod rates;
+pub mod tariff;
+pub mod tilbud;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use takst_core::num::{allocate, Rounding};
+use takst_core::problem::Problem;
+
+use crate::render::Format;
+
+/// Flags every model command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// The model directory (takst.toml, agreements.csv, needs.csv).
+    #[arg(default_value = ".")]
+    pub model: PathBuf,
+    /// Output format; default: a table on a terminal, CSV otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically: complete or not at all).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// In CSV and JSON, print amounts and hours at full precision instead of 0.01.
+    #[arg(long)]
+    pub exact: bool,
+}
+
+impl Common {
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Csv
+        })
+    }
+
+    /// How figures are shown: rounded to 0.01 for display, or exact.
+    pub fn shown(&self, rounding: Rounding) -> Shown {
+        Shown {
+            exact: self.exact && self.format() != Format::Table,
+            rounding,
+        }
+    }
+}
+
+/// What a successful command produces.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The main output: to stdout or `--out`.
+    pub text: String,
+    /// Lines for stderr (summaries, the conservation line).
+    pub notes: Vec<String>,
+    /// A `--fail-on` condition was met: exit status 1.
+    pub fail: bool,
+}
+
+impl Output {
+    pub fn text(text: String) -> Output {
+        Output {
+            text,
+            ..Output::default()
+        }
+    }
+}
+
+/// Why a command failed; both are exit status 2.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the input files.
+    Problems(Vec<Problem>),
+    /// A usage error or an unknown id given on the command line.
+    Usage(String),
+}
+
+impl From<Vec<Problem>> for Failure {
+    fn from(p: Vec<Problem>) -> Failure {
+        Failure::Problems(p)
+    }
+}
+
+pub type CmdResult = Result<Output, Failure>;
+
+/// Display rounding (rounding point (c)) of a command's figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    pub exact: bool,
+    pub rounding: Rounding,
+}
+
+impl Shown {
+    /// A figure for display: to 0.01 (two decimals always shown), or exact.
+    pub fn amt(&self, d: Decimal) -> Decimal {
+        self.dp(d, 2)
+    }
+
+    /// A figure with `dp` decimals, or exact.
+    pub fn dp(&self, d: Decimal, dp: u32) -> Decimal {
+        if self.exact {
+            return d.normalize();
+        }
+        let mut r = if dp == 2 {
+            self.rounding.display(d)
+        } else {
+            takst_core::num::round_to(d, Decimal::new(1, dp), self.rounding.mode).unwrap_or(d)
+        };
+        r.rescale(dp);
+        r
+    }
+
+    /// Breakdown lines that sum exactly to the displayed total
+    /// (largest remainder), or exact.
+    pub fn parts(&self, parts: &[Decimal], total: Decimal) -> Vec<Decimal> {
+        if self.exact {
+            return parts.iter().map(|d| d.normalize()).collect();
+        }
+        allocate(parts, total, 2, self.rounding.mode)
+            .into_iter()
+            .map(|mut d| {
+                d.rescale(2);
+                d
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,60 @@
+//! `takst rates`: one row per staff × band with the annual cost per FTE,
+//! net hours, manned and direct rates and the published hourly price.
+
+use takst_core::calc::{Engine, StaffBasis};
+
+use super::{CmdResult, Common, Failure, Output};
+use crate::load::{self, Scope};
+use crate::render::{col, Cell, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub common: Common,
+    /// Price with this tilbud's overhead instead of the model's.
+    #[arg(long, value_name = "ID")]
+    pub tilbud: Option<String>,
+}
+
+pub const COLUMNS: &[crate::render::Column] = &[
+    col("staff", "faggruppe"),
+    col("band", "tidsrum"),
+    col("annual_cost_per_fte", "årsværkspris"),
+    col("net_hours", "nettotimer"),
+    col("manned_rate", "pris pr. normeret time"),
+    col("direct_rate", "pris pr. borgertime"),
+    col("price_per_hour", "timepris inkl. overhead"),
+];
+
+pub fn run(a: &Args) -> CmdResult {
+    let model = load::load(&a.common.model, Scope::Parameters)?;
+    let engine = Engine::new(&model)?;
+    let prices = match &a.tilbud {
+        None => &engine.prices,
+        Some(id) => match engine.tilbud_index.get(id) {
+            Some(&ti) => &engine.tilbud[ti].prices,
+            None => return Err(Failure::Usage(format!("--tilbud {id}: no such tilbud in the model"))),
+        },
+    };
+    let shown = a.common.shown(model.rounding);
+    let mut t = Table::new(COLUMNS);
+    for (si, s) in model.staff.iter().enumerate() {
+        for (bi, b) in model.bands.iter().enumerate() {
+            let r = &engine.rates[si][bi];
+            let (annual, net) = match &engine.staff[si] {
+                StaffBasis::Salaried(c) => (Cell::Num(shown.amt(c.annual)), Cell::Num(shown.dp(c.net_hours, 3))),
+                StaffBasis::Fixed { .. } => (Cell::Empty, Cell::Empty),
+            };
+            t.push(vec![
+                Cell::text(&s.id),
+                Cell::text(&b.id),
+                annual,
+                net,
+                Cell::Num(shown.amt(r.manned)),
+                Cell::Num(shown.amt(r.direct)),
+                Cell::Num(shown.amt(prices[si][bi].published)),
+            ]);
+        }
+    }
+    Ok(Output::text(t.render(a.common.format())))
+}

@@ -1,0 +1,234 @@
+//! Reading `agreements.csv` and `needs.csv`.
+//!
+//! Responsible for: columns by header name (any case, any order, extra
+//! columns ignored), the file's dialect (Danish Excel or plain), typed
+//! values with their line and column, and collecting every bad row. Not
+//! responsible for: references and overlaps (`takst_core::validate`), or
+//! the large `delivered.csv` (streamed by `compare`).
+
+use rust_decimal::Decimal;
+use takst_core::model::{Agreement, Need, Origin, Pos, Ratio, Ref};
+use takst_core::problem::{Code, Problem};
+use takst_core::text::{parse_date, parse_decimal, parse_ratio, DecimalStyle};
+
+use crate::dialect::{self, Header};
+
+/// A decoded CSV file with its columns resolved.
+pub struct Table {
+    file: String,
+    pub rows: Vec<(u64, csv::StringRecord)>,
+    cols: Vec<(String, Option<usize>)>,
+    style: DecimalStyle,
+}
+
+/// A typed view of one row, collecting problems.
+pub struct Row<'a> {
+    t: &'a Table,
+    line: u64,
+    rec: &'a csv::StringRecord,
+}
+
+impl Table {
+    /// Decode `bytes` and find `required` and `optional` columns; a missing
+    /// required column is one problem for the whole file.
+    pub fn read(file: &str, bytes: &[u8], required: &[&str], optional: &[&str], problems: &mut Vec<Problem>) -> Option<Table> {
+        let decoded = dialect::decode(bytes);
+        let mut rdr = dialect::csv_reader_builder(&decoded.dialect).from_reader(decoded.text.as_bytes());
+        let header = match rdr.headers() {
+            Ok(h) => Header::new(h),
+            Err(e) => {
+                problems.push(Problem::new(
+                    Code::Syntax,
+                    Pos::new(file, 1 + decoded.line_offset, 0, ""),
+                    format!("cannot read the header row: {e}"),
+                ));
+                return None;
+            }
+        };
+        let mut cols = Vec::new();
+        let mut ok = true;
+        for &name in required {
+            let idx = header.index(name);
+            if idx.is_none() {
+                ok = false;
+                problems.push(Problem::new(
+                    Code::Missing,
+                    Pos::new(file, 1 + decoded.line_offset, 0, name),
+                    format!("the header has no column `{name}`; expected the columns {}", required.join(",")),
+                ));
+            }
+            cols.push((name.to_string(), idx));
+        }
+        for &name in optional {
+            cols.push((name.to_string(), header.index(name)));
+        }
+        if !ok {
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = rec.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
+                    rows.push((line, rec.clone()));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
+                    problems.push(Problem::new(Code::Syntax, Pos::new(file, line, 0, ""), format!("cannot read this row: {e}")));
+                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        Some(Table {
+            file: file.to_string(),
+            rows,
+            cols,
+            style: decoded.dialect.decimal,
+        })
+    }
+
+    pub fn row<'a>(&'a self, i: usize) -> Row<'a> {
+        let (line, rec) = &self.rows[i];
+        Row { t: self, line: *line, rec }
+    }
+}
+
+impl<'a> Row<'a> {
+    pub fn pos(&self, col: &str) -> Pos {
+        let c = self.t.cols.iter().find(|(n, _)| n == col).and_then(|(_, i)| *i);
+        Pos::new(self.t.file.clone(), self.line, c.map(|i| i as u64 + 1).unwrap_or(0), col)
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin::at(Pos::new(self.t.file.clone(), self.line, 0, ""))
+    }
+
+    /// The trimmed text of a column; empty when the column is absent.
+    pub fn get(&self, col: &str) -> &'a str {
+        self.t
+            .cols
+            .iter()
+            .find(|(n, _)| n == col)
+            .and_then(|(_, i)| *i)
+            .and_then(|i| self.rec.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    pub fn text(&self, col: &str, p: &mut Vec<Problem>) -> Option<String> {
+        let v = self.get(col);
+        if v.is_empty() {
+            p.push(Problem::new(Code::Missing, self.pos(col), format!("`{col}` is empty; expected a value")));
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    pub fn reference(&self, col: &str, p: &mut Vec<Problem>) -> Option<Ref> {
+        self.text(col, p).map(|id| Ref::new(id, self.pos(col)))
+    }
+
+    pub fn decimal(&self, col: &str, p: &mut Vec<Problem>) -> Option<Decimal> {
+        let v = self.get(col);
+        match parse_decimal(v, self.t.style) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                p.push(Problem::new(Code::MalformedNumber, self.pos(col), format!("found `{v}`: {e}")));
+                None
+            }
+        }
+    }
+
+    pub fn opt_decimal(&self, col: &str, p: &mut Vec<Problem>) -> Result<Option<Decimal>, ()> {
+        if self.get(col).is_empty() {
+            return Ok(None);
+        }
+        self.decimal(col, p).map(Some).ok_or(())
+    }
+
+    pub fn date(&self, col: &str, p: &mut Vec<Problem>) -> Option<jiff::civil::Date> {
+        let v = self.get(col);
+        match parse_date(v) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                p.push(Problem::new(Code::MalformedDate, self.pos(col), format!("found `{v}`: {e}")));
+                None
+            }
+        }
+    }
+}
+
+pub fn read_agreements(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Agreement> {
+    let Some(t) = Table::read(file, bytes, &["agreement", "citizen", "municipality", "tilbud", "from"], &["to", "agreed_tariff"], p) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(t.rows.len());
+    for i in 0..t.rows.len() {
+        let r = t.row(i);
+        let id = r.text("agreement", p);
+        let citizen = r.text("citizen", p);
+        let municipality = r.text("municipality", p);
+        let tilbud = r.reference("tilbud", p);
+        let from = r.date("from", p);
+        let to = if r.get("to").is_empty() { Ok(None) } else { r.date("to", p).map(Some).ok_or(()) };
+        let agreed_tariff = r.opt_decimal("agreed_tariff", p);
+        if let (Some(id), Some(citizen), Some(municipality), Some(tilbud), Some(from), Ok(to), Ok(agreed_tariff)) =
+            (id, citizen, municipality, tilbud, from, to, agreed_tariff)
+        {
+            out.push(Agreement {
+                id,
+                citizen,
+                municipality,
+                tilbud,
+                from,
+                to,
+                agreed_tariff,
+                origin: r.origin(),
+            });
+        }
+    }
+    out
+}
+
+pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
+    let Some(t) = Table::read(file, bytes, &["agreement", "staff", "band", "hours_per_week"], &["ratio", "note"], p) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(t.rows.len());
+    for i in 0..t.rows.len() {
+        let r = t.row(i);
+        let agreement = r.reference("agreement", p);
+        let staff = r.reference("staff", p);
+        let band = r.reference("band", p);
+        let hours = r.decimal("hours_per_week", p);
+        let ratio_text = r.get("ratio");
+        let ratio = if ratio_text.is_empty() {
+            Some(Ratio::default())
+        } else {
+            match parse_ratio(ratio_text) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    p.push(Problem::new(Code::MalformedRatio, r.pos("ratio"), format!("found `{ratio_text}`: {e}")));
+                    None
+                }
+            }
+        };
+        let note = Some(r.get("note").to_string()).filter(|s| !s.is_empty());
+        if let (Some(agreement), Some(staff), Some(band), Some(hours_per_week), Some(ratio)) = (agreement, staff, band, hours, ratio) {
+            out.push(Need {
+                agreement,
+                staff,
+                band,
+                hours_per_week,
+                ratio,
+                note,
+                origin: r.origin(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,169 @@
+//! Rendering result tables as a text table for people, CSV or JSON.
+//!
+//! Responsible for: layout only. Values arrive already rounded for display
+//! (or exact, with `--exact`) from the command that built the table;
+//! rendering never does arithmetic. Text tables use Danish number format
+//! and Danish column labels; CSV and JSON use the documented English
+//! column names and plain decimals with a point.
+
+use rust_decimal::Decimal;
+
+use crate::danish::format_da;
+
+/// The output format of a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Num(Decimal),
+    Empty,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+    pub fn opt(d: Option<Decimal>) -> Cell {
+        d.map(Cell::Num).unwrap_or(Cell::Empty)
+    }
+}
+
+/// A column: its machine name (CSV/JSON) and its Danish label (tables).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+pub const fn col(key: &'static str, label: &'static str) -> Column {
+    Column { key, label }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[Column]) -> Table {
+        Table {
+            columns: columns.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.rows.push(row);
+    }
+
+    pub fn render(&self, f: Format) -> String {
+        match f {
+            Format::Table => self.to_text(),
+            Format::Csv => self.to_csv(),
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
+                s.push('\n');
+                s
+            }
+        }
+    }
+
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let _ = w.write_record(self.columns.iter().map(|c| c.key));
+        for r in &self.rows {
+            let _ = w.write_record(r.iter().map(|c| match c {
+                Cell::Text(s) => s.clone(),
+                Cell::Num(d) => d.to_string(),
+                Cell::Empty => String::new(),
+            }));
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut o = serde_json::Map::new();
+                for (c, v) in self.columns.iter().zip(r) {
+                    o.insert(c.key.to_string(), cell_json(v));
+                }
+                serde_json::Value::Object(o)
+            })
+            .collect();
+        serde_json::Value::Array(rows)
+    }
+
+    pub fn to_text(&self) -> String {
+        let cells: Vec<Vec<(String, bool)>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => (s.clone(), false),
+                        Cell::Num(d) => (format_da(*d, d.scale()), true),
+                        Cell::Empty => (String::new(), true),
+                    })
+                    .collect()
+            })
+            .collect();
+        let width = |i: usize| {
+            cells
+                .iter()
+                .map(|r| r[i].0.chars().count())
+                .chain(std::iter::once(self.columns[i].label.chars().count()))
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..self.columns.len()).map(width).collect();
+        let numeric: Vec<bool> = (0..self.columns.len())
+            .map(|i| cells.iter().any(|r| r[i].1 && !r[i].0.is_empty()))
+            .collect();
+        let mut out = String::new();
+        let line = |items: Vec<(String, bool)>, out: &mut String| {
+            let parts: Vec<String> = items
+                .iter()
+                .zip(&widths)
+                .map(|((s, right), w)| {
+                    let pad = w.saturating_sub(s.chars().count());
+                    if *right {
+                        format!("{}{s}", " ".repeat(pad))
+                    } else {
+                        format!("{s}{}", " ".repeat(pad))
+                    }
+                })
+                .collect();
+            out.push_str(parts.join("  ").trim_end());
+            out.push('\n');
+        };
+        line(
+            self.columns.iter().zip(&numeric).map(|(c, n)| (c.label.to_string(), *n)).collect(),
+            &mut out,
+        );
+        line(widths.iter().map(|w| ("-".repeat(*w), false)).collect(), &mut out);
+        for r in cells {
+            let r = r.into_iter().zip(&numeric).map(|((s, _), n)| (s, *n)).collect();
+            line(r, &mut out);
+        }
+        out
+    }
+}
+
+pub fn cell_json(c: &Cell) -> serde_json::Value {
+    match c {
+        Cell::Text(s) => serde_json::Value::String(s.clone()),
+        Cell::Num(d) => serde_json::to_value(d).unwrap_or(serde_json::Value::Null),
+        Cell::Empty => serde_json::Value::Null,
+    }
+}

@@ -1,0 +1,245 @@
+//! Validation of a parsed model: references between items, uniqueness,
+//! overlaps and ranges.
+//!
+//! Responsible for: every check that needs more than one value (unknown ids,
+//! duplicate ids, overlapping agreements of a citizen, `to` before `from`)
+//! and the range checks of the numbers (negative hours, shares above one,
+//! zero places). Every problem is collected; nothing stops at the first.
+//! Not responsible for: syntax (the readers report malformed values with
+//! their positions) or arithmetic errors (`calc`).
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use crate::model::{Amount, Model, OverheadMethod, Pos, Ref};
+use crate::problem::{Code, Problem};
+
+/// Check a model; an empty list means the model can be calculated.
+pub fn validate(m: &Model) -> Vec<Problem> {
+    let mut v = Validator { out: Vec::new() };
+    let bands = v.ids("band", m.bands.iter().map(|b| (&b.id, &b.origin.pos)));
+    let staff = v.ids("staff category", m.staff.iter().map(|s| (&s.id, &s.origin.pos)));
+    let tilbud = v.ids("tilbud", m.tilbud.iter().map(|t| (&t.id, &t.origin.pos)));
+    let agreements = v.ids("agreement", m.agreements.iter().map(|a| (&a.id, &a.origin.pos)));
+
+    let p = |o: &crate::model::Origin, key: &str| Pos {
+        line: o.line_of(key),
+        col: 0,
+        field: key.to_string(),
+        file: o.pos.file.clone(),
+    };
+
+    // Model-wide numbers.
+    v.positive(m.days_per_year, p(&m.origin, "days_per_year"), "days per year");
+    let wt = &m.working_time;
+    v.positive(wt.gross_hours, p(&wt.origin, "gross_hours"), "gross hours");
+    if let Some(ph) = wt.paid_hours {
+        v.positive(ph, p(&wt.origin, "paid_hours"), "paid hours");
+    }
+    for d in &wt.deductions {
+        v.amount_not_negative(&d.amount, &d.origin);
+    }
+    v.overhead_pct(m.overhead.pct, m.overhead.method, p(&m.overhead.origin, "pct"));
+
+    for b in &m.bands {
+        v.not_negative(b.supplement_pct, p(&b.origin, "supplement_pct"), "supplement");
+    }
+    for s in &m.staff {
+        v.not_negative(s.pension_pct, p(&s.origin, "pension_pct"), "pension percentage");
+        v.not_negative(
+            s.supplement_pension_pct,
+            p(&s.origin, "supplement_pension_pct"),
+            "pension percentage on supplements",
+        );
+        if s.direct_share <= Decimal::ZERO || s.direct_share > Decimal::ONE {
+            v.push(
+                Code::OutOfRange,
+                p(&s.origin, "direct_share"),
+                format!("found {}, expected a share above 0 and at most 1 (0.75 = 75 %)", s.direct_share),
+            );
+        }
+        if let Some(n) = s.net_hours {
+            v.positive(n, p(&s.origin, "net_hours"), "net hours");
+        }
+        match s.pay {
+            crate::model::Pay::Monthly(x) => v.not_negative(x, p(&s.origin, "monthly_salary"), "salary"),
+            crate::model::Pay::Annual(x) => v.not_negative(x, p(&s.origin, "annual_salary"), "salary"),
+            crate::model::Pay::HourlyRate(x) => v.not_negative(x, p(&s.origin, "hourly_rate"), "hourly rate"),
+        }
+        for it in s.oncost.iter().chain(&s.per_fte) {
+            v.amount_not_negative(&it.amount, &it.origin);
+        }
+    }
+
+    for t in &m.tilbud {
+        v.positive(t.places, p(&t.origin, "places"), "places");
+        if t.occupancy_pct <= Decimal::ZERO || t.occupancy_pct > Decimal::ONE_HUNDRED {
+            v.push(
+                Code::OutOfRange,
+                p(&t.origin, "occupancy_pct"),
+                format!("found {}, expected an occupancy above 0 and at most 100 %", t.occupancy_pct),
+            );
+        }
+        if let Some(o) = &t.overhead.origin {
+            let pct = t.overhead.pct.unwrap_or(m.overhead.pct);
+            let method = t.overhead.method.unwrap_or(m.overhead.method);
+            v.overhead_pct(pct, method, p(o, "pct"));
+        }
+        for sh in &t.shared {
+            v.known(&staff, &sh.staff, Code::UnknownStaff, "staff category");
+            v.known(&bands, &sh.band, Code::UnknownBand, "band");
+            v.not_negative(sh.hours_per_week, p(&sh.origin, "hours_per_week"), "hours");
+        }
+        for c in &t.costs {
+            v.not_negative(c.amount, p(&c.origin, "amount"), "amount");
+        }
+    }
+
+    let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in m.agreements.iter().enumerate() {
+        v.known(&tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
+        if let Some(to) = a.to {
+            if to < a.from {
+                v.push(
+                    Code::ToBeforeFrom,
+                    Pos {
+                        field: "to".into(),
+                        ..a.origin.pos.clone()
+                    },
+                    format!("agreement {} ends {to}, before it starts {}", a.id, a.from),
+                );
+                continue;
+            }
+        }
+        if let Some(t) = a.agreed_tariff {
+            v.not_negative(
+                t,
+                Pos {
+                    field: "agreed_tariff".into(),
+                    ..a.origin.pos.clone()
+                },
+                "agreed tariff",
+            );
+        }
+        by_citizen.entry(a.citizen.as_str()).or_default().push(i);
+    }
+    let mut citizens: Vec<_> = by_citizen.into_values().collect();
+    citizens.sort();
+    for mut idx in citizens {
+        idx.sort_by_key(|&i| (m.agreements[i].from, i));
+        for w in idx.windows(2) {
+            let (a, b) = (&m.agreements[w[0]], &m.agreements[w[1]]);
+            if a.to.is_none_or(|to| b.from <= to) {
+                let until = a.to.map(|t| t.to_string()).unwrap_or_else(|| "open-ended".into());
+                // The citizen id is personal data: the agreement ids find the rows.
+                v.push(
+                    Code::Overlap,
+                    Pos {
+                        field: "from".into(),
+                        ..b.origin.pos.clone()
+                    },
+                    format!(
+                        "agreement {} from {} overlaps agreement {} of the same citizen ({}..{until}, {}); expected agreements of one citizen not to overlap",
+                        b.id, b.from, a.id, a.from, a.origin.pos
+                    ),
+                );
+            }
+        }
+    }
+
+    for n in &m.needs {
+        v.known(&agreements, &n.agreement, Code::UnknownAgreement, "agreement");
+        v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
+        v.known(&bands, &n.band, Code::UnknownBand, "band");
+        v.not_negative(
+            n.hours_per_week,
+            Pos {
+                field: "hours_per_week".into(),
+                ..n.origin.pos.clone()
+            },
+            "hours",
+        );
+    }
+    v.out
+}
+
+struct Validator {
+    out: Vec<Problem>,
+}
+
+impl Validator {
+    fn push(&mut self, code: Code, pos: Pos, message: String) {
+        self.out.push(Problem::new(code, pos, message));
+    }
+
+    fn ids<'a>(&mut self, what: &str, items: impl Iterator<Item = (&'a String, &'a Pos)>) -> HashSet<&'a str> {
+        let mut seen: HashMap<&str, &Pos> = HashMap::new();
+        for (id, pos) in items {
+            if let Some(first) = seen.get(id.as_str()) {
+                self.push(
+                    Code::DuplicateId,
+                    Pos {
+                        field: "id".into(),
+                        ..pos.clone()
+                    },
+                    format!("{what} `{id}` is defined twice (first at {first}); expected unique ids"),
+                );
+            } else {
+                seen.insert(id, pos);
+            }
+        }
+        seen.into_keys().collect()
+    }
+
+    fn known(&mut self, ids: &HashSet<&str>, r: &Ref, code: Code, what: &str) {
+        if !ids.contains(r.id.as_str()) {
+            let mut known: Vec<&&str> = ids.iter().collect();
+            known.sort();
+            let list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
+            let more = if known.len() > 12 { ", …" } else { "" };
+            self.push(
+                code,
+                r.pos.clone(),
+                format!("unknown {what} `{}`; expected one of {}{more}", r.id, list.join(", ")),
+            );
+        }
+    }
+
+    fn not_negative(&mut self, x: Decimal, pos: Pos, what: &str) {
+        if x.is_sign_negative() && !x.is_zero() {
+            self.push(Code::Negative, pos, format!("found {what} {x}, expected zero or more"));
+        }
+    }
+
+    fn positive(&mut self, x: Decimal, pos: Pos, what: &str) {
+        if x <= Decimal::ZERO {
+            self.push(Code::OutOfRange, pos, format!("found {what} {x}, expected a number above zero"));
+        }
+    }
+
+    fn amount_not_negative(&mut self, a: &Amount, origin: &crate::model::Origin) {
+        let (x, key) = match a {
+            Amount::Fixed(x) => (*x, if origin.key_lines.iter().any(|(k, _)| k == "hours") { "hours" } else { "amount" }),
+            Amount::Pct(x) => (*x, "pct"),
+        };
+        let pos = Pos {
+            line: origin.line_of(key),
+            col: 0,
+            field: key.into(),
+            file: origin.pos.file.clone(),
+        };
+        self.not_negative(x, pos, key);
+    }
+
+    fn overhead_pct(&mut self, pct: Decimal, method: OverheadMethod, pos: Pos) {
+        self.not_negative(pct, pos.clone(), "overhead percentage");
+        if method == OverheadMethod::Share && pct >= Decimal::ONE_HUNDRED {
+            self.push(
+                Code::OutOfRange,
+                pos,
+                format!("found {pct} % with method \"share\", expected less than 100 % (the price would be infinite)"),
+            );
+        }
+    }
+}
