@@ -7,10 +7,12 @@
 //! crate reads inputs and renders results.
 
 pub mod calc;
+pub mod clock;
 pub mod explain;
 pub mod model;
 pub mod num;
 pub mod problem;
+pub mod text;
 pub mod validate;
 
 pub use rust_decimal::Decimal;
