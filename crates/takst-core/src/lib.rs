@@ -1,1 +1,2 @@
 //! takst-core
+pub mod text;
