@@ -277,27 +277,7 @@ pub struct Tilbud {
     pub origin: Origin,
 }
 
-/// Staff : citizens, e.g. 2:1 (two staff for one citizen) or 1:3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Ratio {
-    pub staff: u32,
-    pub citizens: u32,
-}
-
-impl Default for Ratio {
-    fn default() -> Self {
-        Ratio {
-            staff: 1,
-            citizens: 1,
-        }
-    }
-}
-
-impl std::fmt::Display for Ratio {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.staff, self.citizens)
-    }
-}
+pub use crate::text::Ratio;
 
 /// One agreement: a citizen placed in a tilbud for a period, paid by one
 /// municipality.
