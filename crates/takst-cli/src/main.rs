@@ -1,1 +1,6 @@
+#[allow(dead_code)]
+mod danish;
+#[allow(dead_code)]
+mod dialect;
+
 fn main() {}
