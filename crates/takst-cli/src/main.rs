@@ -10,8 +10,11 @@ mod danish;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
+mod params;
 mod render;
+mod report;
 mod util;
+mod xlsx;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -40,6 +43,9 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// Reports people read, as self-contained HTML: a tariff sheet per
+    /// agreement, a facility overview per tilbud.
+    Report(report::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -53,12 +59,27 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // Commands that can write a workbook; the others refuse `--format xlsx`.
+    let (xlsx, common) = match &cli.command {
+        Command::Rates(a) => (true, Some(&a.common)),
+        Command::Tilbud(a) => (true, Some(&a.common)),
+        Command::Tariff(a) => (true, Some(&a.common)),
+        Command::Check(a) => (false, Some(&a.common)),
+        Command::Explain(a) => (false, Some(&a.common)),
+        Command::Report(_) => (false, None),
+    };
+    if let Some(c) = common {
+        if let Err(e) = cmd::check_format(c, xlsx) {
+            return finish(Err(e), None);
+        }
+    }
     let (result, out) = match &cli.command {
         Command::Check(a) => (cmd::check::run(a), &a.common.out),
         Command::Rates(a) => (cmd::rates::run(a), &a.common.out),
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Report(a) => (report::run(a), a.out()),
     };
     finish(result, out.as_deref())
 }
@@ -67,15 +88,16 @@ fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> Exi
     let mut stderr = std::io::stderr().lock();
     match result {
         Ok(o) => {
+            let bytes = o.binary.as_deref().unwrap_or(o.text.as_bytes());
             if let Some(path) = out {
-                if let Err(e) = util::write_atomic(path, o.text.as_bytes()) {
+                if let Err(e) = util::write_atomic(path, bytes) {
                     let _ = writeln!(stderr, "error: {e}");
                     return ExitCode::from(2);
                 }
             } else {
                 let mut stdout = std::io::stdout().lock();
                 if stdout
-                    .write_all(o.text.as_bytes())
+                    .write_all(bytes)
                     .and_then(|_| stdout.flush())
                     .is_err()
                 {

@@ -1,4 +1,5 @@
-//! Rendering result tables as a text table for people, CSV or JSON.
+//! Rendering result tables as a text table for people, CSV or JSON (the
+//! spreadsheet format is `xlsx`, which renders the same [`Table`]s).
 //!
 //! Responsible for: layout only. Values arrive already rounded for display
 //! (or exact, with `--exact`) from the command that built the table;
@@ -16,6 +17,17 @@ pub enum Format {
     Table,
     Csv,
     Json,
+    /// An Excel workbook (needs `--out FILE`); see `crate::xlsx`.
+    Xlsx,
+}
+
+impl Format {
+    /// Whether a figure may be printed at full precision with `--exact`:
+    /// only the machine formats. Tables and spreadsheets are for people and
+    /// always show the display rounding (0.01).
+    pub fn allows_exact(self) -> bool {
+        matches!(self, Format::Csv | Format::Json)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +79,9 @@ impl Table {
     pub fn render(&self, f: Format) -> String {
         match f {
             Format::Table => self.to_text(),
-            Format::Csv => self.to_csv(),
+            // A workbook is bytes, written by `crate::xlsx`; a command that
+            // reaches this with `xlsx` prints its CSV form instead.
+            Format::Csv | Format::Xlsx => self.to_csv(),
             Format::Json => {
                 let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
                 s.push('\n');

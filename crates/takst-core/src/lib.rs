@@ -12,6 +12,7 @@ pub mod explain;
 pub mod model;
 pub mod num;
 pub mod problem;
+pub mod report;
 pub mod text;
 pub mod validate;
 

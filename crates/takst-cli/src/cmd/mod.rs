@@ -51,7 +51,7 @@ impl Common {
     /// How figures are shown: rounded to 0.01 for display, or exact.
     pub fn shown(&self, rounding: Rounding) -> Shown {
         Shown {
-            exact: self.exact && self.format() != Format::Table,
+            exact: self.exact && self.format().allows_exact(),
             rounding,
         }
     }
@@ -66,12 +66,22 @@ pub struct Output {
     pub notes: Vec<String>,
     /// A `--fail-on` condition was met: exit status 1.
     pub fail: bool,
+    /// A binary output (an xlsx workbook), written instead of `text`.
+    pub binary: Option<Vec<u8>>,
 }
 
 impl Output {
     pub fn text(text: String) -> Output {
         Output {
             text,
+            ..Output::default()
+        }
+    }
+
+    /// A binary output such as a workbook; only ever written to `--out`.
+    pub fn binary(bytes: Vec<u8>) -> Output {
+        Output {
+            binary: Some(bytes),
             ..Output::default()
         }
     }
@@ -93,6 +103,25 @@ impl From<Vec<Problem>> for Failure {
 }
 
 pub type CmdResult = Result<Output, Failure>;
+
+/// `--format xlsx` is a usage error for a command that cannot write a
+/// workbook, and needs `--out FILE` (a workbook is not for a terminal).
+pub fn check_format(common: &Common, supports_xlsx: bool) -> Result<(), Failure> {
+    if common.format != Some(Format::Xlsx) {
+        return Ok(());
+    }
+    if !supports_xlsx {
+        return Err(Failure::Usage(
+            "--format xlsx: this command has no spreadsheet form; use table, csv or json".into(),
+        ));
+    }
+    if common.out.is_none() {
+        return Err(Failure::Usage(
+            "--format xlsx needs --out FILE (a workbook is written to a file)".into(),
+        ));
+    }
+    Ok(())
+}
 
 /// Display rounding (rounding point (c)) of a command's figures.
 #[derive(Debug, Clone, Copy)]
@@ -135,4 +164,35 @@ impl Shown {
             })
             .collect()
     }
+}
+
+/// The output of a table command: `sheets[0]`'s table in the text formats;
+/// with `--format xlsx`, a workbook of all `sheets` followed by the model's
+/// parameters with their sources.
+pub fn emit(
+    common: &Common,
+    model: &takst_core::model::Model,
+    sheets: Vec<crate::xlsx::Sheet>,
+) -> CmdResult {
+    let format = common.format();
+    if format != Format::Xlsx {
+        let text = sheets
+            .first()
+            .map(|s| s.table.render(format))
+            .unwrap_or_default();
+        return Ok(Output::text(text));
+    }
+    let mut sheets = sheets;
+    sheets.push(crate::xlsx::Sheet::new(
+        "Parametre",
+        crate::params::table(model),
+    ));
+    let title = if model.name.is_empty() {
+        "takst".to_string()
+    } else {
+        model.name.clone()
+    };
+    crate::xlsx::workbook(&title, &sheets)
+        .map(Output::binary)
+        .map_err(Failure::Usage)
 }

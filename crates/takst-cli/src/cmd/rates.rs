@@ -3,9 +3,10 @@
 
 use takst_core::calc::{Engine, StaffBasis};
 
-use super::{CmdResult, Common, Failure, Output};
+use super::{emit, CmdResult, Common, Failure};
 use crate::load::{self, Scope};
 use crate::render::{col, Cell, Table};
+use crate::xlsx::Sheet;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -63,5 +64,49 @@ pub fn run(a: &Args) -> CmdResult {
             ]);
         }
     }
-    Ok(Output::text(t.render(a.common.format())))
+    let mut sheets = vec![Sheet::new("Timepriser", t)];
+    if a.common.format() == crate::render::Format::Xlsx {
+        sheets.push(Sheet::new(
+            "Årsværkspris",
+            fte_table(&model, &engine, shown),
+        ));
+    }
+    emit(&a.common, &model, sheets)
+}
+
+/// The annual cost of one FTE per salaried staff category (spreadsheet
+/// only): salary, pension, on-costs and per-FTE items, allocated so that
+/// they add up to the annual cost shown in `Timepriser`.
+pub const FTE_COLUMNS: &[crate::render::Column] = &[
+    col("staff", "faggruppe"),
+    col("salary", "årsløn"),
+    col("pension", "pension"),
+    col("oncost", "øvrige lønomkostninger"),
+    col("per_fte", "udgifter pr. årsværk"),
+    col("annual_cost_per_fte", "årsværkspris"),
+    col("paid_hours", "betalte timer"),
+    col("hourly_pay", "timeløn"),
+    col("net_hours", "nettotimer"),
+];
+
+fn fte_table(model: &takst_core::model::Model, engine: &Engine, shown: super::Shown) -> Table {
+    let mut t = Table::new(FTE_COLUMNS);
+    for (si, s) in model.staff.iter().enumerate() {
+        let StaffBasis::Salaried(c) = &engine.staff[si] else {
+            continue;
+        };
+        let p = shown.parts(&[c.salary, c.pension, c.oncost, c.per_fte], c.annual);
+        t.push(vec![
+            Cell::text(&s.id),
+            Cell::Num(p[0]),
+            Cell::Num(p[1]),
+            Cell::Num(p[2]),
+            Cell::Num(p[3]),
+            Cell::Num(shown.amt(c.annual)),
+            Cell::Num(shown.dp(c.paid_hours, 3)),
+            Cell::Num(shown.amt(c.hourly_pay)),
+            Cell::Num(shown.dp(c.net_hours, 3)),
+        ]);
+    }
+    t
 }

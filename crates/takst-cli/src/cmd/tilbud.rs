@@ -3,9 +3,13 @@
 
 use takst_core::calc::Engine;
 
-use super::{CmdResult, Common, Output};
+use takst_core::model::Model;
+use takst_core::report::{base_breakdown, BaseBreakdown, Part};
+
+use super::{emit, CmdResult, Common, Failure};
 use crate::load::{self, Scope};
-use crate::render::{col, Cell, Table};
+use crate::render::{col, Cell, Format, Table};
+use crate::xlsx::Sheet;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -58,5 +62,113 @@ pub fn run(a: &Args) -> CmdResult {
             Cell::Num(shown.amt(b.grundtakst)),
         ]);
     }
-    Ok(Output::text(t.render(a.common.format())))
+    let mut sheets = vec![Sheet::new("Grundtakst", t)];
+    if a.common.format() == Format::Xlsx {
+        let mut per_day = Table::new(DAY_COLUMNS);
+        let mut lines = Table::new(LINE_COLUMNS);
+        for ti in 0..model.tilbud.len() {
+            let b = base_breakdown(&engine, ti).map_err(|e| {
+                Failure::Problems(vec![takst_core::problem::Problem::new(
+                    takst_core::problem::Code::Calculation,
+                    model.tilbud[ti].origin.pos.clone(),
+                    e.to_string(),
+                )])
+            })?;
+            day_row(&model, &b, &mut per_day);
+            cost_lines(&model, &b, &mut lines);
+        }
+        sheets.push(Sheet::new("Grundtakst pr. døgn", per_day));
+        sheets.push(Sheet::new("Omkostningslinjer", lines));
+    }
+    emit(&a.common, &model, sheets)
+}
+
+/// The grundtakst per day by part (spreadsheet only): the parts per day at
+/// full occupancy, what the assumed occupancy adds, and the rounding; each
+/// row sums to its grundtakst.
+pub const DAY_COLUMNS: &[crate::render::Column] = &[
+    col("tilbud", "tilbud"),
+    col("shared", "fællesydelser"),
+    col("other", "ledelse og andre omk."),
+    col("capital", "kapital"),
+    col("overhead", "overhead"),
+    col("income", "indtægter"),
+    col("settlement", "efterregulering"),
+    col("occupancy", "belægning"),
+    col("rounding", "afrunding"),
+    col("grundtakst", "grundtakst"),
+];
+
+fn day_row(model: &Model, b: &BaseBreakdown, t: &mut Table) {
+    let mut row = vec![Cell::text(&model.tilbud[b.tilbud].id)];
+    for p in [
+        Part::Shared,
+        Part::Other,
+        Part::Capital,
+        Part::Overhead,
+        Part::Income,
+        Part::Settlement,
+        Part::Occupancy,
+        Part::Rounding,
+    ] {
+        row.push(Cell::opt(b.day(p).map(|f| f.shown)));
+    }
+    row.push(Cell::Num(b.grundtakst.shown));
+    t.push(row);
+}
+
+/// Every shared staffing line and cost item (spreadsheet only), in kroner
+/// per year; per tilbud and part the `amount` column sums to that part in
+/// the `Grundtakst` sheet. Income is negative here, as it enters the cost
+/// base.
+pub const LINE_COLUMNS: &[crate::render::Column] = &[
+    col("tilbud", "tilbud"),
+    col("part", "del"),
+    col("name", "post"),
+    col("staff", "faggruppe"),
+    col("band", "tidsrum"),
+    col("hours_per_week", "timer pr. uge"),
+    col("amount", "kr. pr. år"),
+    col("at", "fil:linje"),
+    col("source", "kilde"),
+    col("note", "note"),
+];
+
+fn cost_lines(model: &Model, b: &BaseBreakdown, t: &mut Table) {
+    let tb = &model.tilbud[b.tilbud];
+    for l in &b.lines {
+        let (name, staff, band, hours, origin, key) = if l.part == Part::Shared {
+            let sh = &tb.shared[l.index];
+            (
+                &sh.name,
+                Cell::text(&sh.staff.id),
+                Cell::text(&sh.band.id),
+                Cell::Num(sh.hours_per_week.normalize()),
+                &sh.origin,
+                "hours_per_week",
+            )
+        } else {
+            let c = &tb.costs[l.index];
+            (
+                &c.name,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                &c.origin,
+                "amount",
+            )
+        };
+        t.push(vec![
+            Cell::text(&tb.id),
+            Cell::text(l.part.key()),
+            Cell::text(name),
+            staff,
+            band,
+            hours,
+            Cell::Num(l.amount.shown),
+            Cell::text(origin.cite(key)),
+            Cell::text(origin.source.clone().unwrap_or_default()),
+            Cell::text(origin.note.clone().unwrap_or_default()),
+        ]);
+    }
 }
