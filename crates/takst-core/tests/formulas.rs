@@ -245,8 +245,10 @@ fn grundtakst() {
         t.places = d(&c["places"]);
         t.occupancy_pct = d(&c["occupancy_pct"]);
         t.settlement = d(&c["settlement"]);
-        let mut m = Model::default();
-        m.days_per_year = d(&c["days_per_year"]);
+        let mut m = Model {
+            days_per_year: d(&c["days_per_year"]),
+            ..Model::default()
+        };
         m.overhead.pct = d(&c["overhead_pct"]);
         m.overhead.method = if c["method"] == "share" {
             OverheadMethod::Share
