@@ -90,11 +90,13 @@ impl Part {
     }
 }
 
-/// One input line of a cost part: a shared staffing line or a cost item.
+/// One line of a cost part: a shared staffing line, a cost item, the
+/// overhead or the settlement. All lines together add up to the cost base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CostLine {
     pub part: Part,
-    /// Index into the tilbud's `shared` (for [`Part::Shared`]) or `costs`.
+    /// Index into the tilbud's `shared` (for [`Part::Shared`]) or `costs`
+    /// (other, capital, income); 0 for the overhead and the settlement.
     pub index: usize,
     /// Kroner per year, signed as it enters the cost base (income negative);
     /// shown values add up to the part's shown value.
@@ -176,7 +178,9 @@ pub fn base_breakdown(engine: &Engine, ti: usize) -> Result<BaseBreakdown, CalcE
                     })
                     .collect()
             }
-            _ => continue,
+            // One line each: the overhead on its base, the settlement as given.
+            Part::Overhead | Part::Settlement => vec![(0, fig.exact)],
+            Part::Occupancy | Part::Rounding => continue,
         };
         if items.is_empty() {
             continue;

@@ -117,10 +117,11 @@ fn day_row(model: &Model, b: &BaseBreakdown, t: &mut Table) {
     t.push(row);
 }
 
-/// Every shared staffing line and cost item (spreadsheet only), in kroner
-/// per year; per tilbud and part the `amount` column sums to that part in
-/// the `Grundtakst` sheet. Income is negative here, as it enters the cost
-/// base.
+/// Every shared staffing line and cost item, the overhead and the
+/// settlement (spreadsheet only), in kroner per year; per tilbud and part
+/// the `amount` column sums to that part in the `Grundtakst` sheet, and
+/// all of a tilbud's lines to its cost base. Income is negative here, as
+/// it enters the cost base.
 pub const LINE_COLUMNS: &[crate::render::Column] = &[
     col("tilbud", "tilbud"),
     col("part", "del"),
@@ -137,26 +138,48 @@ pub const LINE_COLUMNS: &[crate::render::Column] = &[
 fn cost_lines(model: &Model, b: &BaseBreakdown, t: &mut Table) {
     let tb = &model.tilbud[b.tilbud];
     for l in &b.lines {
-        let (name, staff, band, hours, origin, key) = if l.part == Part::Shared {
-            let sh = &tb.shared[l.index];
-            (
-                &sh.name,
-                Cell::text(&sh.staff.id),
-                Cell::text(&sh.band.id),
-                Cell::Num(sh.hours_per_week.normalize()),
-                &sh.origin,
-                "hours_per_week",
-            )
-        } else {
-            let c = &tb.costs[l.index];
-            (
-                &c.name,
+        let (name, staff, band, hours, origin, key) = match l.part {
+            Part::Shared => {
+                let sh = &tb.shared[l.index];
+                (
+                    sh.name.clone(),
+                    Cell::text(&sh.staff.id),
+                    Cell::text(&sh.band.id),
+                    Cell::Num(sh.hours_per_week.normalize()),
+                    &sh.origin,
+                    "hours_per_week",
+                )
+            }
+            Part::Overhead => (
+                crate::report::tilbud::overhead_name(crate::report::Lang::Da, model, b.tilbud),
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
-                &c.origin,
-                "amount",
-            )
+                tb.overhead
+                    .origin
+                    .as_ref()
+                    .unwrap_or(&model.overhead.origin),
+                "pct",
+            ),
+            Part::Settlement => (
+                "Efterregulering fra år t−2".to_string(),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                &tb.origin,
+                "settlement",
+            ),
+            _ => {
+                let c = &tb.costs[l.index];
+                (
+                    c.name.clone(),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    &c.origin,
+                    "amount",
+                )
+            }
         };
         t.push(vec![
             Cell::text(&tb.id),

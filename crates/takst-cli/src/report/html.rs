@@ -70,6 +70,13 @@ footer { margin-top:6mm; font-size:8.5pt; color:var(--muted); border-top:1px sol
 
 /// A whole document: `title` in the head, `body` (the pages) inside.
 pub fn document(lang: &str, title: &str, body: &str) -> String {
+    // One table row or chart element per line, for readable diffs of the
+    // source (whitespace there does not change the page).
+    let body = body
+        .replace("</tr>", "</tr>\n")
+        .replace("</rect>", "</rect>\n")
+        .replace("</text>", "</text>\n")
+        .replace("<tbody>", "<tbody>\n");
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\

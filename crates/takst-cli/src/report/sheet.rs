@@ -272,13 +272,14 @@ fn page(lang: Lang, model: &Model, s: &TariffSheet, dir: &std::path::Path) -> St
     p.push_str(&format!(
         "<tr class=\"sub\"><td colspan=\"6\">{}</td>{}</tr>",
         esc(&format!(
-            "{} {} ({})",
+            "{} ({} {} {})",
             lang.t(
-                "Afrunding af den individuelle takst til",
-                "Rounding of the individual tariff to"
+                "Afrunding af den individuelle takst",
+                "Rounding of the individual tariff"
             ),
+            lang.t("til", "to"),
             model.rounding.tariff,
-            model.rounding.mode.as_str()
+            lang.t("kr.", "DKK")
         )),
         fig("individual_rounding", &lang.kr(s.individual_rounding.shown)),
     ));

@@ -189,29 +189,45 @@ fn cost_lines(lang: Lang, model: &Model, base: &BaseBreakdown) -> String {
             part_label(lang, l.part)
         };
         last = Some(l.part);
-        let (name, hours, origin, key) = if l.part == Part::Shared {
-            let sh = &t.shared[l.index];
-            let staff = model
-                .staff
-                .iter()
-                .find(|x| x.id == sh.staff.id)
-                .map(|x| x.name.as_str())
-                .unwrap_or(&sh.staff.id);
-            let band = model
-                .bands
-                .iter()
-                .find(|x| x.id == sh.band.id)
-                .map(|x| x.name.as_str())
-                .unwrap_or(&sh.band.id);
-            (
-                format!("{} ({staff}, {band})", sh.name),
-                lang.hours(sh.hours_per_week),
-                &sh.origin,
-                "hours_per_week",
-            )
-        } else {
-            let c = &t.costs[l.index];
-            (c.name.clone(), String::new(), &c.origin, "amount")
+        let (name, hours, origin, key) = match l.part {
+            Part::Shared => {
+                let sh = &t.shared[l.index];
+                let staff = model
+                    .staff
+                    .iter()
+                    .find(|x| x.id == sh.staff.id)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or(&sh.staff.id);
+                let band = model
+                    .bands
+                    .iter()
+                    .find(|x| x.id == sh.band.id)
+                    .map(|x| x.name.as_str())
+                    .unwrap_or(&sh.band.id);
+                (
+                    format!("{} ({staff}, {band})", sh.name),
+                    lang.hours(sh.hours_per_week),
+                    &sh.origin,
+                    "hours_per_week",
+                )
+            }
+            Part::Overhead => (
+                overhead_name(lang, model, base.tilbud),
+                String::new(),
+                t.overhead.origin.as_ref().unwrap_or(&model.overhead.origin),
+                "pct",
+            ),
+            Part::Settlement => (
+                lang.t("Efterregulering fra år t−2", "Settlement from year t−2")
+                    .to_string(),
+                String::new(),
+                &t.origin,
+                "settlement",
+            ),
+            _ => {
+                let c = &t.costs[l.index];
+                (c.name.clone(), String::new(), &c.origin, "amount")
+            }
         };
         let mut src = origin.cite(key);
         if let Some(x) = &origin.source {
@@ -296,4 +312,33 @@ fn agreements(lang: Lang, model: &Model, sheets: &[TariffSheet]) -> String {
         ],
     ));
     s
+}
+
+/// "Overhead, 6 % of shared + other + capital (markup)".
+pub fn overhead_name(lang: Lang, model: &Model, ti: usize) -> String {
+    use takst_core::model::OverheadMethod;
+    let t = &model.tilbud[ti];
+    let pct = t.overhead.pct.unwrap_or(model.overhead.pct);
+    let method = t.overhead.method.unwrap_or(model.overhead.method);
+    let capital = t
+        .overhead
+        .include_capital
+        .unwrap_or(model.overhead.include_capital);
+    let base = match (lang, capital) {
+        (Lang::Da, true) => "fællesydelser, andre omkostninger og kapital",
+        (Lang::Da, false) => "fællesydelser og andre omkostninger",
+        (Lang::En, true) => "shared staffing, other costs and capital",
+        (Lang::En, false) => "shared staffing and other costs",
+    };
+    let how = match (lang, method) {
+        (Lang::Da, OverheadMethod::Markup) => "tillæg",
+        (Lang::Da, OverheadMethod::Share) => "andel af prisen",
+        (Lang::En, OverheadMethod::Markup) => "markup",
+        (Lang::En, OverheadMethod::Share) => "share of the price",
+    };
+    format!(
+        "Overhead, {} {} {base} ({how})",
+        lang.pct(pct),
+        lang.t("af", "of")
+    )
 }
