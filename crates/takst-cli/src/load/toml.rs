@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 use takst_core::model::{
-    Amount, Band, Cost, CostKind, Item, Model, Origin, Overhead, OverheadMethod, OverheadOverride,
-    Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
+    Amount, Band, Cost, CostKind, Item, Keys, Model, Origin, Overhead, OverheadMethod,
+    OverheadOverride, Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
 };
 use takst_core::num::{Precision, Rounding, RoundingMode};
 use takst_core::problem::{Code, Problem};
@@ -52,7 +52,7 @@ struct Node<'a> {
 }
 
 struct Reader<'s> {
-    file: String,
+    file: std::sync::Arc<str>,
     src: &'s str,
     line_starts: Vec<usize>,
     problems: Vec<Problem>,
@@ -63,7 +63,7 @@ impl<'s> Reader<'s> {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         Reader {
-            file: file.to_string(),
+            file: file.into(),
             src,
             line_starts,
             problems: Vec::new(),
@@ -89,7 +89,7 @@ impl<'s> Reader<'s> {
                 Pos::new(self.file.clone(), line, col, field)
             }
             None => Pos {
-                field: field.to_string(),
+                field: field.into(),
                 ..fallback.clone()
             },
         }
@@ -150,12 +150,12 @@ impl<'s> Reader<'s> {
                 .collect();
         Origin {
             pos: Pos {
-                field: n.path.clone(),
+                field: n.path.as_str().into(),
                 ..n.pos.clone()
             },
             source,
             note,
-            keys,
+            keys: Keys::Each(keys),
         }
     }
 
@@ -240,7 +240,7 @@ impl<'s> Reader<'s> {
 
     fn missing(&mut self, n: &Node, key: &str) {
         let pos = Pos {
-            field: Self::field(n, key),
+            field: Self::field(n, key).into(),
             ..n.pos.clone()
         };
         let table = if n.path.is_empty() {
@@ -536,7 +536,7 @@ impl<'s> Reader<'s> {
             (false, true) => self.dec(n, "pct").map(Amount::Pct),
             (false, false) => {
                 let pos = Pos {
-                    field: Self::field(n, fixed_key),
+                    field: Self::field(n, fixed_key).into(),
                     ..n.pos.clone()
                 };
                 self.problem(
@@ -597,7 +597,7 @@ impl<'s> Reader<'s> {
             [_] => None,
             [] => {
                 let pos = Pos {
-                    field: Self::field(n, "monthly_salary"),
+                    field: Self::field(n, "monthly_salary").into(),
                     ..n.pos.clone()
                 };
                 self.problem(
