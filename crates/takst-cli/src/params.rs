@@ -30,7 +30,7 @@ impl Rows {
         } else if origin.has(key) || origin.pos.line > 0 {
             origin.cite(key)
         } else {
-            origin.pos.file.clone()
+            origin.pos.file.to_string()
         };
         self.0.push(vec![
             Cell::text(section),
