@@ -526,6 +526,10 @@ pub struct StaffLine {
     pub gap: Option<Decimal>,
     /// A, the annual cost per FTE.
     pub annual_cost: Option<Decimal>,
+    /// needed × A.
+    pub needed_kr: Option<Decimal>,
+    /// employed × A.
+    pub employed_kr: Option<Decimal>,
     /// gap × A.
     pub gap_kr: Option<Decimal>,
 }
@@ -844,10 +848,15 @@ pub fn economy(
                 (Some(n), Some(e)) => Some(e.sub_(n, "FTE gap")?),
                 _ => None,
             };
-            let gap_kr = match (gap, annual_cost) {
-                (Some(g), Some(a)) => Some(g.mul_(a, "FTE gap in kroner")?),
-                _ => None,
+            let times_a = |x: Option<Decimal>| -> Result<Option<Decimal>, CalcError> {
+                match (x, annual_cost) {
+                    (Some(x), Some(a)) => Ok(Some(x.mul_(a, "FTE in kroner")?)),
+                    _ => Ok(None),
+                }
             };
+            let needed_kr = times_a(needed)?;
+            let employed_kr = times_a(employed)?;
+            let gap_kr = times_a(gap)?;
             staffing.push(StaffLine {
                 staff: si,
                 shared_hours: shared_hours[si],
@@ -858,6 +867,8 @@ pub fn economy(
                 employed,
                 gap,
                 annual_cost,
+                needed_kr,
+                employed_kr,
                 gap_kr,
             });
         }
