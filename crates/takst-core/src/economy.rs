@@ -216,6 +216,8 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
         let cal = Decimal::from(days_of_year(year));
         m.tilbud[ti].places.checked_mul(m.days_per_year.max(cal))
     };
+    // A row with a bad value is reported and still counted as present, so
+    // that it does not also show up as a missing row.
     for r in rows {
         let Some(&ti) = engine.tilbud_index.get(&r.tilbud.id) else {
             let mut known: Vec<&str> = m.tilbud.iter().map(|t| t.id.as_str()).collect();
@@ -268,9 +270,7 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
                 r.amount_pos.clone(),
                 format!("found {what} {}, expected zero or more", r.amount),
             ));
-            continue;
-        }
-        if r.kind == ActualKind::OccupiedDays {
+        } else if r.kind == ActualKind::OccupiedDays {
             if let Some(cap) = capacity_days(ti) {
                 if r.amount > cap {
                     problems.push(Problem::new(
@@ -281,7 +281,6 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
                             r.amount, m.tilbud[ti].places
                         ),
                     ));
-                    continue;
                 }
             }
         }
@@ -305,9 +304,9 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
                         r.year
                     ),
                 ));
-                continue;
+            } else {
+                seen.insert(key, r.origin.pos.clone());
             }
-            seen.insert(key, r.origin.pos.clone());
         }
         if r.year != year {
             other_years += 1;
@@ -326,11 +325,7 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
                     income: Decimal::ZERO,
                     fte_employed: vec![None; m.staff.len()],
                 },
-                Pos {
-                    field: "kind".into(),
-                    col: r.tilbud.pos.col,
-                    ..r.origin.pos.clone()
-                },
+                r.tilbud.pos.clone(),
                 false,
             )
         });

@@ -407,7 +407,7 @@ fn lines(model: &Model, e: &Economy, s: &Shown) -> Vec<Line> {
                 String::new(),
             ),
             CostLine::Settlement => (
-                "settlement",
+                "prior_settlement",
                 format!("efterregulering fra {}", e.year.saturating_sub(2)),
                 String::new(),
             ),
@@ -552,26 +552,29 @@ fn lines(model: &Model, e: &Economy, s: &Shown) -> Vec<Line> {
         if let Some(n) = l.net_hours {
             out.push(Line::value(F, "net_hours", "nettotimer pr. årsværk", s.dp(n, 3)).key(&id));
         }
-        out.push(
-            Line::compare(
-                F,
-                "fte",
-                "årsværk: behov / ansat",
-                opt(l.needed),
-                opt(l.employed),
-            )
-            .key(&id),
-        );
-        out.push(
-            Line::compare(
-                F,
-                "fte_kr",
-                "årsværk i kroner: behov / ansat",
-                opt(l.needed_kr),
-                opt(l.employed_kr),
-            )
-            .key(&id),
-        );
+        // A fixed hourly rate has no employees: no FTE lines.
+        if l.needed.is_some() || l.employed.is_some() {
+            out.push(
+                Line::compare(
+                    F,
+                    "fte",
+                    "årsværk: behov / ansat",
+                    opt(l.needed),
+                    opt(l.employed),
+                )
+                .key(&id),
+            );
+            out.push(
+                Line::compare(
+                    F,
+                    "fte_kr",
+                    "årsværk i kroner: behov / ansat",
+                    opt(l.needed_kr),
+                    opt(l.employed_kr),
+                )
+                .key(&id),
+            );
+        }
         if let Some(a) = l.annual_cost {
             out.push(Line::value(F, "annual_cost_per_fte", "årsværkspris", amt(a)).key(&id));
         }
