@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use crate::common::*;
 
 /// The value of the long-format row `section,item,key` of tilbud `t`.
-fn cell<'a>(
-    rows: &'a [HashMap<String, String>],
+fn cell(
+    rows: &[HashMap<String, String>],
     t: &str,
     section: &str,
     item: &str,
