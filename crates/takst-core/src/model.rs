@@ -324,6 +324,11 @@ pub struct Tilbud {
     pub occupancy_pct: Decimal,
     /// Efterregulering from year t−2: + deficit, − surplus.
     pub settlement: Decimal,
+    /// The tilbud's own `carry_pct`, replacing `[settlement] carry_pct`.
+    pub carry_pct: Option<Decimal>,
+    /// `[tilbud.limits] cost_per_place_day`: the tilbud's own base of the
+    /// price-development limit, replacing `[limits] cost_per_place_day`.
+    pub limit_base: Option<Decimal>,
     pub overhead: OverheadOverride,
     pub shared: Vec<Shared>,
     pub costs: Vec<Cost>,
@@ -367,6 +372,41 @@ pub struct Need {
     pub origin: Origin,
 }
 
+/// `[settlement]`: how a year's result is settled (SPEC 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SettlementRule {
+    /// The share of the budgeted costs a tilbud may carry itself (± this
+    /// percentage); the rest of the result is settled in year t+2. 0 = none.
+    pub carry_pct: Decimal,
+    pub origin: Origin,
+}
+
+impl Default for SettlementRule {
+    fn default() -> Self {
+        SettlementRule {
+            carry_pct: Decimal::from(5),
+            origin: Origin::default(),
+        }
+    }
+}
+
+/// `[limits]`: the price-development check. The cost per place per day of
+/// a tilbud may grow from `base_year` by at most the price/wage index of
+/// each year less `reduction_pct` (e.g. PL − 2 %).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    pub base_year: i16,
+    /// Cost per place per day in the base year, for every tilbud without
+    /// its own `[tilbud.limits]`.
+    pub cost_per_place_day: Option<Decimal>,
+    /// Percentage points deducted from each year's index.
+    pub reduction_pct: Decimal,
+    /// `[limits.index]`: the price/wage index of each year, percent change
+    /// from the year before, with the position of its key.
+    pub index_pct: Vec<(i16, Decimal, Pos)>,
+    pub origin: Origin,
+}
+
 /// A whole model: the parameters of one tariff year plus agreements and
 /// their need lines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -379,6 +419,8 @@ pub struct Model {
     pub bands: Vec<Band>,
     pub staff: Vec<Staff>,
     pub overhead: Overhead,
+    pub settlement: SettlementRule,
+    pub limits: Option<Limits>,
     pub tilbud: Vec<Tilbud>,
     pub agreements: Vec<Agreement>,
     pub needs: Vec<Need>,
@@ -410,6 +452,8 @@ impl Default for Model {
             bands: Vec::new(),
             staff: Vec::new(),
             overhead: Overhead::default(),
+            settlement: SettlementRule::default(),
+            limits: None,
             tilbud: Vec::new(),
             agreements: Vec::new(),
             needs: Vec::new(),

@@ -5,6 +5,7 @@
 //! problem of every file before giving up. Not responsible for: the
 //! calculation or rendering.
 
+pub mod actuals;
 pub mod csv;
 pub mod toml;
 

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 use takst_core::model::{
-    Amount, Band, Cost, CostKind, Item, Keys, Model, Origin, Overhead, OverheadMethod,
+    Amount, Band, Cost, CostKind, Item, Keys, Limits, Model, Origin, Overhead, OverheadMethod,
     OverheadOverride, Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
 };
 use takst_core::num::{Precision, Rounding, RoundingMode};
@@ -384,6 +384,8 @@ impl<'s> Reader<'s> {
                 "band",
                 "staff",
                 "overhead",
+                "settlement",
+                "limits",
                 "tilbud",
             ],
         );
@@ -445,6 +447,18 @@ impl<'s> Reader<'s> {
         } else {
             m.overhead.origin = Origin::at(root.pos.clone());
         }
+        if let Some(n) = self.sub(root, "settlement") {
+            self.check_keys(&n, &["carry_pct"]);
+            if let Some(p) = self.dec(&n, "carry_pct") {
+                m.settlement.carry_pct = p;
+            }
+            m.settlement.origin = self.origin(&n);
+        } else {
+            m.settlement.origin = Origin::at(root.pos.clone());
+        }
+        if let Some(n) = self.sub(root, "limits") {
+            m.limits = self.limits(&n);
+        }
         for n in self.tables(root, "tilbud") {
             match self.tilbud(&n) {
                 Some(t) => m.tilbud.push(t),
@@ -452,6 +466,61 @@ impl<'s> Reader<'s> {
             }
         }
         m
+    }
+
+    /// `[limits]` with its `[limits.index]` of years.
+    fn limits(&mut self, n: &Node) -> Option<Limits> {
+        self.check_keys(
+            n,
+            &["base_year", "cost_per_place_day", "reduction_pct", "index"],
+        );
+        let base_year = self
+            .req_dec(n, "base_year")
+            .and_then(|y| self.year(n, "base_year", y));
+        let cost_per_place_day = self.dec(n, "cost_per_place_day");
+        let reduction_pct = self.dec(n, "reduction_pct").unwrap_or_default();
+        let mut index_pct = Vec::new();
+        if let Some(ix) = self.sub(n, "index") {
+            let keys: Vec<String> = ix.t.iter().map(|(k, _)| k.to_string()).collect();
+            for k in keys {
+                let pos = self.key_pos(&ix, &k);
+                let year = k.parse::<i16>().ok().filter(|y| (1000..=9999).contains(y));
+                let pct = self.dec(&ix, &k);
+                match (year, pct) {
+                    (Some(y), Some(p)) => index_pct.push((y, p, pos)),
+                    (None, _) => self.problem(
+                        Code::WrongType,
+                        pos,
+                        format!("found key `{k}`, expected a year like 2025 (`2025 = 2.9` in [limits.index])"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let origin = self.origin(n);
+        Some(Limits {
+            base_year: base_year?,
+            cost_per_place_day,
+            reduction_pct,
+            index_pct,
+            origin,
+        })
+    }
+
+    /// A whole year like 2025.
+    fn year(&mut self, n: &Node, key: &str, y: Decimal) -> Option<i16> {
+        let year = i16::try_from(y.trunc().mantissa())
+            .ok()
+            .filter(|_| y.fract().is_zero() && y.scale() == 0);
+        if year.is_none() {
+            let pos = self.key_pos(n, key);
+            self.problem(
+                Code::WrongType,
+                pos,
+                format!("found {y}, expected a year like 2025"),
+            );
+        }
+        year
     }
 
     fn precision(&mut self, n: &Node, key: &str) -> Option<Precision> {
@@ -697,6 +766,8 @@ impl<'s> Reader<'s> {
                 "places",
                 "occupancy_pct",
                 "settlement",
+                "carry_pct",
+                "limits",
                 "overhead",
                 "shared",
                 "cost",
@@ -708,6 +779,12 @@ impl<'s> Reader<'s> {
         let places = self.req_dec(n, "places");
         let occupancy_pct = self.dec(n, "occupancy_pct").unwrap_or(Decimal::ONE_HUNDRED);
         let settlement = self.dec(n, "settlement").unwrap_or_default();
+        let carry_pct = self.dec(n, "carry_pct");
+        let limit_base = self.sub(n, "limits").and_then(|l| {
+            self.check_keys(&l, &["cost_per_place_day"]);
+            let _ = self.origin(&l);
+            self.req_dec(&l, "cost_per_place_day")
+        });
         let overhead = match self.sub(n, "overhead") {
             Some(o) => {
                 self.check_keys(&o, &["pct", "method", "include_capital"]);
@@ -776,6 +853,8 @@ impl<'s> Reader<'s> {
             places: places?,
             occupancy_pct,
             settlement,
+            carry_pct,
+            limit_base,
             overhead,
             shared,
             costs,
