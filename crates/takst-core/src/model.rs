@@ -9,13 +9,13 @@
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::num::Rounding;
 
 /// A position in an input file: file, 1-based line and column, and the
 /// field (TOML key or CSV column name) at that position.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Pos {
     pub file: String,
     pub line: u64,
@@ -52,15 +52,55 @@ impl std::fmt::Display for Pos {
 /// and `note` texts it carried, and the line and column of each key it set
 /// (TOML key or CSV column), so that `explain` and the validation can cite
 /// a single value.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Origin {
     pub pos: Pos,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(skip)]
+    /// `status = "agreed" | "provisional" | "forecast"` of the table
+    /// (default agreed; a sub-table inherits its parent's unless it sets
+    /// its own).
+    #[serde(default)]
+    pub status: Status,
+    /// Each key the table set, with its line and column.
+    #[serde(default)]
     pub keys: Vec<(String, u64, u64)>,
+}
+
+/// How final a parameter is: agreed (the default), provisional (e.g. a
+/// pay agreement not yet concluded) or a forecast (an index or estimate).
+/// Ordered from most to least certain, so the status of a figure is the
+/// maximum over its inputs.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Agreed,
+    Provisional,
+    Forecast,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Agreed => "agreed",
+            Status::Provisional => "provisional",
+            Status::Forecast => "forecast",
+        }
+    }
+
+    /// Danish word for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Agreed => "aftalt",
+            Status::Provisional => "foreløbig",
+            Status::Forecast => "prognose",
+        }
+    }
 }
 
 impl Origin {
@@ -105,10 +145,10 @@ impl Origin {
 }
 
 /// A reference to another item by id, with the position of the reference.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Ref {
     pub id: String,
-    #[serde(skip)]
+    #[serde(default)]
     pub pos: Pos,
 }
 
@@ -119,7 +159,7 @@ impl Ref {
 }
 
 /// An amount given either as a fixed number or as a percentage of a base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Amount {
     /// Kroner (oncost, per-FTE items) or hours (working-time deductions).
@@ -129,7 +169,7 @@ pub enum Amount {
 }
 
 /// The base of a per-FTE percentage: the salary S or the pay S + P + O.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PctBase {
     #[default]
@@ -138,7 +178,7 @@ pub enum PctBase {
 }
 
 /// A named amount: a working-time deduction, an on-cost or a per-FTE item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub name: String,
     pub amount: Amount,
@@ -147,7 +187,7 @@ pub struct Item {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkingTime {
     pub gross_hours: Decimal,
     /// Paid hours per FTE, the divisor of the hourly pay; default gross_hours.
@@ -168,7 +208,7 @@ impl Default for WorkingTime {
 }
 
 /// A time band with its supplement (ulempetillæg).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Band {
     pub id: String,
     pub name: String,
@@ -177,7 +217,7 @@ pub struct Band {
 }
 
 /// How a staff category is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pay {
     Monthly(Decimal),
@@ -186,7 +226,7 @@ pub enum Pay {
     HourlyRate(Decimal),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staff {
     pub id: String,
     pub name: String,
@@ -200,7 +240,7 @@ pub struct Staff {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverheadMethod {
     /// x × (1 + pct/100)
@@ -219,7 +259,7 @@ impl OverheadMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overhead {
     pub pct: Decimal,
     pub method: OverheadMethod,
@@ -240,7 +280,7 @@ impl Default for Overhead {
 
 /// A tilbud's own `[tilbud.overhead]`: the keys it gives replace the
 /// model's, the others are inherited.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OverheadOverride {
     pub pct: Option<Decimal>,
     pub method: Option<OverheadMethod>,
@@ -249,7 +289,7 @@ pub struct OverheadOverride {
 }
 
 /// A shared staffing line (fællesydelse) of a tilbud, in manned hours.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shared {
     pub name: String,
     pub staff: Ref,
@@ -258,7 +298,7 @@ pub struct Shared {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CostKind {
     Other,
@@ -276,7 +316,7 @@ impl CostKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cost {
     pub name: String,
     pub kind: CostKind,
@@ -285,7 +325,7 @@ pub struct Cost {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tilbud {
     pub id: String,
     pub name: String,
@@ -304,7 +344,7 @@ pub use crate::text::Ratio;
 
 /// One agreement: a citizen placed in a tilbud for a period, paid by one
 /// municipality.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
     pub id: String,
     pub citizen: String,
@@ -326,7 +366,7 @@ impl Agreement {
 
 /// One need line of an agreement: citizen hours per week of one staff
 /// category in one band, at a staff:citizen ratio.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Need {
     pub agreement: Ref,
     pub staff: Ref,
@@ -339,7 +379,7 @@ pub struct Need {
 
 /// A whole model: the parameters of one tariff year plus agreements and
 /// their need lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Model {
     pub name: String,
     pub year: Option<i16>,
