@@ -40,6 +40,8 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// Why each tariff moved from one model to another, step by step.
+    Bridge(cmd::bridge::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
     };
     finish(result, out.as_deref())
 }

@@ -400,6 +400,38 @@ pub struct Model {
     pub unreadable: Unreadable,
 }
 
+impl Model {
+    /// Every table of the parameters (takst.toml) with its origin: the
+    /// model, working time and its deductions, bands, staff categories and
+    /// their items, overhead, tilbud with their overhead, shared lines and
+    /// costs.
+    pub fn parameter_origins(&self) -> Vec<&Origin> {
+        let mut v = vec![&self.origin, &self.working_time.origin, &self.overhead.origin];
+        v.extend(self.working_time.deductions.iter().map(|d| &d.origin));
+        v.extend(self.bands.iter().map(|b| &b.origin));
+        for s in &self.staff {
+            v.push(&s.origin);
+            v.extend(s.oncost.iter().chain(&s.per_fte).map(|i| &i.origin));
+        }
+        for t in &self.tilbud {
+            v.push(&t.origin);
+            v.extend(t.overhead.origin.as_ref());
+            v.extend(t.shared.iter().map(|s| &s.origin));
+            v.extend(t.costs.iter().map(|c| &c.origin));
+        }
+        v
+    }
+
+    /// The least final status of any parameter table.
+    pub fn least_final_status(&self) -> Status {
+        self.parameter_origins()
+            .iter()
+            .map(|o| o.status)
+            .max()
+            .unwrap_or_default()
+    }
+}
+
 /// Ids declared by items with problems, per kind.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unreadable {
