@@ -10,6 +10,7 @@ mod danish;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
+mod receipt;
 mod render;
 mod util;
 
@@ -42,6 +43,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Why each tariff moved from one model to another, step by step.
     Bridge(cmd::bridge::Args),
+    /// Recompute a receipt written by `tariff --receipt` and compare.
+    Verify(cmd::verify::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
         Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
+        Command::Verify(a) => (cmd::verify::run(a), &None),
     };
     finish(result, out.as_deref())
 }

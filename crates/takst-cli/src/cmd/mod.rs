@@ -12,6 +12,7 @@ pub mod explain;
 pub mod rates;
 pub mod tariff;
 pub mod tilbud;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
