@@ -43,6 +43,8 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Why each tariff moved from one model to another, step by step.
     Bridge(cmd::bridge::Args),
+    /// Write next year's model: pay by a wage index, other costs by a price index.
+    Index(cmd::index::Args),
     /// Recompute a receipt written by `tariff --receipt` and compare.
     Verify(cmd::verify::Args),
 }
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
         Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
+        Command::Index(a) => (cmd::index::run(a), &None),
         Command::Verify(a) => (cmd::verify::run(a), &None),
     };
     finish(result, out.as_deref())

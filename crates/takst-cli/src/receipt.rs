@@ -266,7 +266,12 @@ pub fn compare(recorded: &Results, now: &Results) -> Vec<Difference> {
             Some(r.grundtakst_exact),
             n.map(|n| n.grundtakst_exact),
         );
-        diff(&fig, "grundtakst", Some(r.grundtakst), n.map(|n| n.grundtakst));
+        diff(
+            &fig,
+            "grundtakst",
+            Some(r.grundtakst),
+            n.map(|n| n.grundtakst),
+        );
     }
     for n in &now.tilbud {
         if !recorded.tilbud.iter().any(|r| r.tilbud == n.tilbud) {
@@ -281,14 +286,24 @@ pub fn compare(recorded: &Results, now: &Results) -> Vec<Difference> {
     for r in &recorded.tariffs {
         let fig = format!("tariff {}", r.agreement);
         let n = now.tariffs.iter().find(|n| n.agreement == r.agreement);
-        diff(&fig, "grundtakst", Some(r.grundtakst), n.map(|n| n.grundtakst));
+        diff(
+            &fig,
+            "grundtakst",
+            Some(r.grundtakst),
+            n.map(|n| n.grundtakst),
+        );
         diff(
             &fig,
             "individual_exact",
             Some(r.individual_exact),
             n.map(|n| n.individual_exact),
         );
-        diff(&fig, "individual", Some(r.individual), n.map(|n| n.individual));
+        diff(
+            &fig,
+            "individual",
+            Some(r.individual),
+            n.map(|n| n.individual),
+        );
         diff(
             &fig,
             "tariff_per_day",
@@ -321,9 +336,10 @@ mod tests {
 
     #[test]
     fn canonical_hash_ignores_key_order_whitespace_and_the_hash() {
-        let a: Value = serde_json::from_str(r#"{"b": "1.50", "a": [1, {"y": 2, "x": "z"}], "sha256": "x"}"#).unwrap();
-        let b: Value =
-            serde_json::from_str(r#"{"a":[1,{"x":"z","y":2}],"b":"1.50"}"#).unwrap();
+        let a: Value =
+            serde_json::from_str(r#"{"b": "1.50", "a": [1, {"y": 2, "x": "z"}], "sha256": "x"}"#)
+                .unwrap();
+        let b: Value = serde_json::from_str(r#"{"a":[1,{"x":"z","y":2}],"b":"1.50"}"#).unwrap();
         assert_eq!(canonical_hash(&a), canonical_hash(&b));
         let c: Value = serde_json::from_str(r#"{"a":[1,{"x":"z","y":2}],"b":"1.5"}"#).unwrap();
         assert_ne!(canonical_hash(&a), canonical_hash(&c));

@@ -304,7 +304,10 @@ fn figures(m: &Model, w: &Wanted) -> Result<Vec<(Decimal, Decimal)>, Vec<Problem
         )]
     };
     for id in &w.tilbud {
-        let ti = *e.tilbud_index.get(id).ok_or_else(|| missing("tilbud", id))?;
+        let ti = *e
+            .tilbud_index
+            .get(id)
+            .ok_or_else(|| missing("tilbud", id))?;
         let b = &e.tilbud[ti];
         out.push((b.exact, b.grundtakst));
     }
@@ -383,37 +386,48 @@ fn swap(m: &mut Model, new: &Model, g: &Group) {
         }
         GroupKind::WorkingTime => {
             m.working_time = new.working_time.clone();
-            both(&mut m.staff, &new.staff, |s| &s.id, |s, n| {
-                s.net_hours = n.net_hours
-            });
-        }
-        GroupKind::Supplement => {
-            both(&mut m.bands, &new.bands, |b| &b.id, |b, n| {
-                b.supplement_pct = n.supplement_pct
-            });
-            let have: HashSet<String> = m.bands.iter().map(|b| b.id.clone()).collect();
-            m.bands.extend(
-                new.bands
-                    .iter()
-                    .filter(|b| !have.contains(&b.id))
-                    .cloned(),
+            both(
+                &mut m.staff,
+                &new.staff,
+                |s| &s.id,
+                |s, n| s.net_hours = n.net_hours,
             );
         }
+        GroupKind::Supplement => {
+            both(
+                &mut m.bands,
+                &new.bands,
+                |b| &b.id,
+                |b, n| b.supplement_pct = n.supplement_pct,
+            );
+            let have: HashSet<String> = m.bands.iter().map(|b| b.id.clone()).collect();
+            m.bands
+                .extend(new.bands.iter().filter(|b| !have.contains(&b.id)).cloned());
+        }
         GroupKind::DirectShare => {
-            both(&mut m.staff, &new.staff, |s| &s.id, |s, n| {
-                s.direct_share = n.direct_share
-            });
+            both(
+                &mut m.staff,
+                &new.staff,
+                |s| &s.id,
+                |s, n| s.direct_share = n.direct_share,
+            );
         }
         GroupKind::Overhead => {
             m.overhead = new.overhead.clone();
-            both(&mut m.tilbud, &new.tilbud, |t| &t.id, |t, n| {
-                t.overhead = n.overhead.clone()
-            });
+            both(
+                &mut m.tilbud,
+                &new.tilbud,
+                |t| &t.id,
+                |t, n| t.overhead = n.overhead.clone(),
+            );
         }
         GroupKind::Shared => {
-            both(&mut m.tilbud, &new.tilbud, |t| &t.id, |t, n| {
-                t.shared.clone_from(&n.shared)
-            });
+            both(
+                &mut m.tilbud,
+                &new.tilbud,
+                |t| &t.id,
+                |t, n| t.shared.clone_from(&n.shared),
+            );
         }
         GroupKind::Other | GroupKind::Capital | GroupKind::Income => {
             let kind = match g.kind {
@@ -421,34 +435,43 @@ fn swap(m: &mut Model, new: &Model, g: &Group) {
                 GroupKind::Capital => CostKind::Capital,
                 _ => CostKind::Income,
             };
-            both(&mut m.tilbud, &new.tilbud, |t| &t.id, |t, n| {
-                t.costs.retain(|c| c.kind != kind);
-                t.costs
-                    .extend(n.costs.iter().filter(|c| c.kind == kind).cloned());
-            });
+            both(
+                &mut m.tilbud,
+                &new.tilbud,
+                |t| &t.id,
+                |t, n| {
+                    t.costs.retain(|c| c.kind != kind);
+                    t.costs
+                        .extend(n.costs.iter().filter(|c| c.kind == kind).cloned());
+                },
+            );
         }
         GroupKind::Settlement => {
-            both(&mut m.tilbud, &new.tilbud, |t| &t.id, |t, n| {
-                t.settlement = n.settlement
-            });
+            both(
+                &mut m.tilbud,
+                &new.tilbud,
+                |t| &t.id,
+                |t, n| t.settlement = n.settlement,
+            );
         }
         GroupKind::Occupancy => {
             m.days_per_year = new.days_per_year;
-            both(&mut m.tilbud, &new.tilbud, |t| &t.id, |t, n| {
-                t.places = n.places;
-                t.occupancy_pct = n.occupancy_pct;
-            });
+            both(
+                &mut m.tilbud,
+                &new.tilbud,
+                |t| &t.id,
+                |t, n| {
+                    t.places = n.places;
+                    t.occupancy_pct = n.occupancy_pct;
+                },
+            );
         }
         GroupKind::Need => {
             m.agreements.clone_from(&new.agreements);
             m.needs.clone_from(&new.needs);
             let have: HashSet<String> = m.tilbud.iter().map(|t| t.id.clone()).collect();
-            m.tilbud.extend(
-                new.tilbud
-                    .iter()
-                    .filter(|t| !have.contains(&t.id))
-                    .cloned(),
-            );
+            m.tilbud
+                .extend(new.tilbud.iter().filter(|t| !have.contains(&t.id)).cloned());
         }
         GroupKind::Rounding => m.rounding = new.rounding,
     }
@@ -532,7 +555,10 @@ pub fn bridge(old: &Model, new: &Model) -> Result<Bridge, Vec<Problem>> {
             (
                 FigureKind::Grundtakst,
                 id.clone(),
-                format!("Grundtakst, {}", tilbud_name.get(id.as_str()).unwrap_or(&"")),
+                format!(
+                    "Grundtakst, {}",
+                    tilbud_name.get(id.as_str()).unwrap_or(&"")
+                ),
             )
         } else {
             let id = &w.agreements[i - w.tilbud.len()];
@@ -649,11 +675,8 @@ pub fn days_in_year(a: &Agreement, year: i16) -> i64 {
 }
 
 fn catch_up(new: &Model, figs: &[Figure], year: i16) -> Result<Vec<CatchUp>, CalcError> {
-    let by_id: HashMap<&str, &Agreement> = new
-        .agreements
-        .iter()
-        .map(|a| (a.id.as_str(), a))
-        .collect();
+    let by_id: HashMap<&str, &Agreement> =
+        new.agreements.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut out = Vec::new();
     for f in figs.iter().filter(|f| f.kind == FigureKind::Tariff) {
         let Some(a) = by_id.get(f.id.as_str()) else {

@@ -406,7 +406,11 @@ impl Model {
     /// their items, overhead, tilbud with their overhead, shared lines and
     /// costs.
     pub fn parameter_origins(&self) -> Vec<&Origin> {
-        let mut v = vec![&self.origin, &self.working_time.origin, &self.overhead.origin];
+        let mut v = vec![
+            &self.origin,
+            &self.working_time.origin,
+            &self.overhead.origin,
+        ];
         v.extend(self.working_time.deductions.iter().map(|d| &d.origin));
         v.extend(self.bands.iter().map(|b| &b.origin));
         for s in &self.staff {

@@ -193,9 +193,8 @@ pub fn run(a: &Args) -> CmdResult {
             Format::Table => render_text(&old, &new, &b, &show, a.all_steps, provisional),
             Format::Csv => steps_table(&b, &show, a.all_steps).to_csv(),
             Format::Json => {
-                let mut s =
-                    serde_json::to_string_pretty(&to_json(a, &old, &new, &b, &show))
-                        .unwrap_or_default();
+                let mut s = serde_json::to_string_pretty(&to_json(a, &old, &new, &b, &show))
+                    .unwrap_or_default();
                 s.push('\n');
                 s
             }

@@ -9,6 +9,7 @@
 pub mod bridge;
 pub mod check;
 pub mod explain;
+pub mod index;
 pub mod rates;
 pub mod tariff;
 pub mod tilbud;

@@ -8,8 +8,8 @@ use takst_core::calc::Engine;
 use takst_core::model::{Model, Status};
 
 use super::{CmdResult, Common, Failure, Output};
-use crate::receipt::{self, Receipt};
 use crate::load::{self, Scope};
+use crate::receipt::{self, Receipt};
 use crate::render::{col, Cell, Table};
 
 #[derive(Debug, clap::Args)]
@@ -55,6 +55,8 @@ pub fn run(a: &Args) -> CmdResult {
     let engine = Engine::new(&model)?;
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
+    // Tables are for people: the status in Danish; CSV and JSON in English.
+    let people = a.common.format() == crate::render::Format::Table;
     let mut problems = Vec::new();
     let mut used = Vec::new();
     let mut unagreed: Vec<(String, Status)> = Vec::new();
@@ -94,7 +96,11 @@ pub fn run(a: &Args) -> CmdResult {
                     Cell::Num(p[1]),
                     Cell::Num(shown.amt(tr.per_day)),
                     Cell::opt(tr.agreed_tariff.map(|d| shown.amt(d))),
-                    Cell::text(status.as_str()),
+                    Cell::text(if people {
+                        status.label()
+                    } else {
+                        status.as_str()
+                    }),
                 ]);
                 used.push(i);
             }
@@ -184,7 +190,9 @@ fn build_receipt(a: &Args, model: &Model, used: &[usize]) -> Result<Receipt, Fai
         date: a.date.clone(),
         municipality: a.municipality.clone(),
     };
-    let now = jiff::Timestamp::now().round(jiff::Unit::Second).unwrap_or(jiff::Timestamp::now());
+    let now = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or(jiff::Timestamp::now());
     Ok(Receipt::new(request, files, m, results, now.to_string()))
 }
 

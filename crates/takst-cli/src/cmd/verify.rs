@@ -25,8 +25,12 @@ pub struct Args {
 pub fn run(a: &Args) -> CmdResult {
     let show = a.file.display();
     let bad = |msg: String| Failure::Usage(format!("{show}: {msg}"));
-    let bytes = std::fs::read(&a.file)
-        .map_err(|e| bad(format!("cannot read the file: {}", crate::util::io_reason(&e))))?;
+    let bytes = std::fs::read(&a.file).map_err(|e| {
+        bad(format!(
+            "cannot read the file: {}",
+            crate::util::io_reason(&e)
+        ))
+    })?;
     let doc: Value = serde_json::from_slice(&bytes)
         .map_err(|e| bad(format!("this is not a JSON receipt: {e}")))?;
     if doc.get("format").and_then(Value::as_str) != Some(FORMAT) {
@@ -90,7 +94,9 @@ pub fn run(a: &Args) -> CmdResult {
     let diffs = receipt::compare(&r.results, &now);
 
     if !intact {
-        let mut msg = "the receipt was changed after it was written: its SHA-256 does not match its content".to_string();
+        let mut msg =
+            "the receipt was changed after it was written: its SHA-256 does not match its content"
+                .to_string();
         match diffs.first() {
             Some(d) => {
                 msg.push_str(&format!("\nthe first differing number: {d}"));

@@ -307,7 +307,11 @@ fn random_pair(seed: u64) -> (Model, Model) {
         &ids(&old.staff.iter().map(|s| s.id.clone()).collect::<Vec<_>>()),
         &ids(&old.bands.iter().map(|s| s.id.clone()).collect::<Vec<_>>()),
         &ids(&old.tilbud.iter().map(|s| s.id.clone()).collect::<Vec<_>>()),
-        &ids(&old.agreements.iter().map(|s| s.id.clone()).collect::<Vec<_>>()),
+        &ids(&old
+            .agreements
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()),
     );
     let mut new = old.clone();
     for g in groups(&fresh) {
@@ -328,11 +332,24 @@ fn check_sums(old: &Model, new: &Model) -> Result<(), TestCaseError> {
     for f in &b.figures {
         prop_assert_eq!(f.steps.len(), n_groups, "{}", f.id);
         let total: Decimal = f.steps.iter().map(|s| s.change).sum();
-        prop_assert_eq!(total, f.new - f.old, "{} {}: steps {:?}", f.kind.as_str(), &f.id, &f.steps);
+        prop_assert_eq!(
+            total,
+            f.new - f.old,
+            "{} {}: steps {:?}",
+            f.kind.as_str(),
+            &f.id,
+            &f.steps
+        );
         // The rounding step is the formula up to the 28th significant digit.
         let formula = (f.new - f.new_exact) - (f.old - f.old_exact);
         let rounding = f.steps[n_groups - 1].change;
-        prop_assert!((rounding - formula).abs() < Decimal::new(1, 15), "{}: {} vs {}", f.id, rounding, formula);
+        prop_assert!(
+            (rounding - formula).abs() < Decimal::new(1, 15),
+            "{}: {} vs {}",
+            f.id,
+            rounding,
+            formula
+        );
     }
     let in_both = |kind: FigureKind| b.figures.iter().filter(|f| f.kind == kind).count();
     let both_ag = new
