@@ -65,7 +65,7 @@ pub fn run(a: &Args) -> CmdResult {
         if date.is_some_and(|d| !ag.in_force(d)) {
             continue;
         }
-        if a.common_municipality_filtered(&ag.municipality) {
+        if a.skips_municipality(&ag.municipality) {
             continue;
         }
         match engine.tariff(i) {
@@ -197,7 +197,8 @@ fn build_receipt(a: &Args, model: &Model, used: &[usize]) -> Result<Receipt, Fai
 }
 
 impl Args {
-    fn common_municipality_filtered(&self, m: &str) -> bool {
+    /// With `--municipality`, agreements of other municipalities are left out.
+    fn skips_municipality(&self, m: &str) -> bool {
         self.municipality.as_deref().is_some_and(|want| want != m)
     }
 }
