@@ -4,6 +4,7 @@
 //! One test binary (see STYLE.md, "one Cargo trap"): each module below is
 //! one area.
 
+mod bridge;
 mod common;
 mod economy;
 mod errors;

@@ -10,6 +10,7 @@ mod danish;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
+mod receipt;
 mod render;
 mod util;
 
@@ -42,6 +43,12 @@ enum Command {
     Explain(cmd::explain::Args),
     /// The operating economy of a closed year per tilbud, and its settlement.
     Economy(cmd::economy::Args),
+    /// Why each tariff moved from one model to another, step by step.
+    Bridge(cmd::bridge::Args),
+    /// Write next year's model: pay by a wage index, other costs by a price index.
+    Index(cmd::index::Args),
+    /// Recompute a receipt written by `tariff --receipt` and compare.
+    Verify(cmd::verify::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -62,6 +69,9 @@ fn main() -> ExitCode {
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
         Command::Economy(a) => (cmd::economy::run(a), &a.common.out),
+        Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
+        Command::Index(a) => (cmd::index::run(a), &None),
+        Command::Verify(a) => (cmd::verify::run(a), &None),
     };
     finish(result, out.as_deref())
 }

@@ -24,6 +24,16 @@ pub enum Scope {
     Agreements,
 }
 
+/// The scope a model directory can be loaded with: everything when it has
+/// agreements.csv or needs.csv, else its parameters only.
+pub fn scope_for(dir: &Path) -> Scope {
+    if dir.join("agreements.csv").exists() || dir.join("needs.csv").exists() {
+        Scope::Agreements
+    } else {
+        Scope::Parameters
+    }
+}
+
 /// The display name of a file: relative to nothing, just as given.
 fn show(p: &Path) -> String {
     p.display().to_string()

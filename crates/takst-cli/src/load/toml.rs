@@ -11,12 +11,24 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use takst_core::model::{
     Amount, Band, Cost, CostKind, Item, Keys, Limits, Model, Origin, Overhead, OverheadMethod,
-    OverheadOverride, Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
+    OverheadOverride, Pay, PctBase, Pos, Ref, Shared, Staff, Status, Tilbud, WorkingTime,
 };
 use takst_core::num::{Precision, Rounding, RoundingMode};
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_decimal, DecimalStyle};
 use toml_edit::{Item as TItem, TableLike, Value};
+
+/// Keys every table may carry: where a value came from (`source`), a
+/// remark (`note`), and how final it is (`status`: agreed, provisional or
+/// forecast; see [`Status`]).
+const COMMON_KEYS: [&str; 3] = ["source", "note", "status"];
+
+/// A sub-table without its own `status` takes its parent table's.
+fn inherit_status(child: &mut Origin, parent: &Origin) {
+    if !child.has("status") {
+        child.status = parent.status;
+    }
+}
 
 /// Parse the text of a takst.toml. Returns the model (without agreements)
 /// and the problems found; a model with problems must not be calculated.
@@ -113,15 +125,15 @@ impl<'s> Reader<'s> {
         self.problems.push(Problem::new(code, pos, msg));
     }
 
-    /// Report keys of `n` that are not in `allowed` (plus `source`, `note`).
+    /// Report keys of `n` that are not in `allowed` (plus [`COMMON_KEYS`]).
     fn check_keys(&mut self, n: &Node, allowed: &[&str]) {
         for (k, _) in n.t.iter() {
-            if k == "source" || k == "note" || allowed.contains(&k) {
+            if COMMON_KEYS.contains(&k) || allowed.contains(&k) {
                 continue;
             }
             let pos = self.key_pos(n, k);
             let mut expected: Vec<&str> = allowed.to_vec();
-            expected.extend(["source", "note"]);
+            expected.extend(COMMON_KEYS);
             let what = if n.path.is_empty() {
                 "at the top level".to_string()
             } else {
@@ -141,6 +153,20 @@ impl<'s> Reader<'s> {
     fn origin(&mut self, n: &Node) -> Origin {
         let source = self.string(n, "source");
         let note = self.string(n, "note");
+        let status = if n.t.contains_key("status") {
+            self.choice(
+                n,
+                "status",
+                &[
+                    ("agreed", Status::Agreed),
+                    ("provisional", Status::Provisional),
+                    ("forecast", Status::Forecast),
+                ],
+            )
+            .unwrap_or_default()
+        } else {
+            Status::Agreed
+        };
         let keys =
             n.t.iter()
                 .map(|(k, _)| {
@@ -155,6 +181,7 @@ impl<'s> Reader<'s> {
             },
             source,
             note,
+            status,
             keys: Keys::Each(keys),
         }
     }
@@ -586,6 +613,9 @@ impl<'s> Reader<'s> {
                 });
             }
         }
+        for d in &mut wt.deductions {
+            inherit_status(&mut d.origin, &wt.origin);
+        }
         wt
     }
 
@@ -727,6 +757,9 @@ impl<'s> Reader<'s> {
             }
         }
         let origin = self.origin(n);
+        for it in oncost.iter_mut().chain(per_fte.iter_mut()) {
+            inherit_status(&mut it.origin, &origin);
+        }
         let id = id?;
         Some(Staff {
             name: name.unwrap_or_else(|| id.clone()),
@@ -845,6 +878,16 @@ impl<'s> Reader<'s> {
             }
         }
         let origin = self.origin(n);
+        let mut overhead = overhead;
+        if let Some(o) = &mut overhead.origin {
+            inherit_status(o, &origin);
+        }
+        for sh in &mut shared {
+            inherit_status(&mut sh.origin, &origin);
+        }
+        for c in &mut costs {
+            inherit_status(&mut c.origin, &origin);
+        }
         let id = id?;
         Some(Tilbud {
             name: name.unwrap_or_else(|| id.clone()),
