@@ -4,7 +4,9 @@
 //! One test binary (see STYLE.md, "one Cargo trap"): each module below is
 //! one area.
 
+mod bridge;
 mod common;
+mod economy;
 mod errors;
 mod explain;
 mod reports;

@@ -5,12 +5,12 @@
 //! condition met) or 2 (bad input or usage).
 
 mod cmd;
-#[allow(dead_code)] // format_kr: used by the reports
 mod danish;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
 mod params;
+mod receipt;
 mod render;
 mod report;
 mod util;
@@ -43,6 +43,14 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// The operating economy of a closed year per tilbud, and its settlement.
+    Economy(cmd::economy::Args),
+    /// Why each tariff moved from one model to another, step by step.
+    Bridge(cmd::bridge::Args),
+    /// Write next year's model: pay by a wage index, other costs by a price index.
+    Index(cmd::index::Args),
+    /// Recompute a receipt written by `tariff --receipt` and compare.
+    Verify(cmd::verify::Args),
     /// Reports people read, as self-contained HTML: a tariff sheet per
     /// agreement, a facility overview per tilbud.
     Report(report::Args),
@@ -60,17 +68,23 @@ fn main() -> ExitCode {
         }
     };
     // Commands that can write a workbook; the others refuse `--format xlsx`.
-    let (xlsx, common) = match &cli.command {
-        Command::Rates(a) => (true, Some(&a.common)),
-        Command::Tilbud(a) => (true, Some(&a.common)),
-        Command::Tariff(a) => (true, Some(&a.common)),
-        Command::Check(a) => (false, Some(&a.common)),
-        Command::Explain(a) => (false, Some(&a.common)),
-        Command::Report(_) => (false, None),
+    let common = match &cli.command {
+        Command::Rates(a) => Some((&a.common, true)),
+        Command::Tilbud(a) => Some((&a.common, true)),
+        Command::Tariff(a) => Some((&a.common, true)),
+        Command::Economy(a) => Some((&a.common, false)),
+        Command::Check(a) => Some((&a.common, false)),
+        Command::Explain(a) => Some((&a.common, false)),
+        _ => None,
     };
-    if let Some(c) = common {
+    if let Some((c, xlsx)) = common {
         if let Err(e) = cmd::check_format(c, xlsx) {
             return finish(Err(e), None);
+        }
+    }
+    if let Command::Bridge(a) = &cli.command {
+        if a.format == Some(render::Format::Xlsx) {
+            return finish(Err(cmd::no_spreadsheet()), None);
         }
     }
     let (result, out) = match &cli.command {
@@ -79,6 +93,10 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Economy(a) => (cmd::economy::run(a), &a.common.out),
+        Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
+        Command::Index(a) => (cmd::index::run(a), &None),
+        Command::Verify(a) => (cmd::verify::run(a), &None),
         Command::Report(a) => (report::run(a), a.out()),
     };
     finish(result, out.as_deref())

@@ -104,6 +104,10 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet, header: &Format) -> Result<(), Xls
                     ws.write_number_with_format(r, c, to_f64(*d), &*f)?;
                     format_da(*d, scale).chars().count()
                 }
+                Cell::Bool(b) => {
+                    ws.write_boolean(r, c, *b)?;
+                    5
+                }
                 Cell::Empty => 0,
             };
             if let Some(w) = widths.get_mut(ci) {

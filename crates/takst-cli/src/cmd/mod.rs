@@ -6,11 +6,15 @@
 //! needs, calls takst-core and returns an [`Output`]. Commands never print;
 //! `main` does.
 
+pub mod bridge;
 pub mod check;
+pub mod economy;
 pub mod explain;
+pub mod index;
 pub mod rates;
 pub mod tariff;
 pub mod tilbud;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -38,14 +42,18 @@ pub struct Common {
     pub exact: bool,
 }
 
+/// The format asked for, or a table on a terminal and CSV otherwise.
+pub fn default_format(asked: Option<Format>, to_file: bool) -> Format {
+    asked.unwrap_or(if !to_file && std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Csv
+    })
+}
+
 impl Common {
     pub fn format(&self) -> Format {
-        self.format
-            .unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {
-                Format::Table
-            } else {
-                Format::Csv
-            })
+        default_format(self.format, self.out.is_some())
     }
 
     /// How figures are shown: rounded to 0.01 for display, or exact.
@@ -104,6 +112,13 @@ impl From<Vec<Problem>> for Failure {
 
 pub type CmdResult = Result<Output, Failure>;
 
+/// The usage error for `--format xlsx` on a command without a workbook form.
+pub fn no_spreadsheet() -> Failure {
+    Failure::Usage(
+        "--format xlsx: this command has no spreadsheet form; use table, csv or json".into(),
+    )
+}
+
 /// `--format xlsx` is a usage error for a command that cannot write a
 /// workbook, and needs `--out FILE` (a workbook is not for a terminal).
 pub fn check_format(common: &Common, supports_xlsx: bool) -> Result<(), Failure> {
@@ -111,9 +126,7 @@ pub fn check_format(common: &Common, supports_xlsx: bool) -> Result<(), Failure>
         return Ok(());
     }
     if !supports_xlsx {
-        return Err(Failure::Usage(
-            "--format xlsx: this command has no spreadsheet form; use table, csv or json".into(),
-        ));
+        return Err(no_spreadsheet());
     }
     if common.out.is_none() {
         return Err(Failure::Usage(
