@@ -691,3 +691,159 @@ fn xlsx_needs_an_out_file_and_a_command_that_has_one() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no spreadsheet form"), "{}", r.stderr);
 }
+
+/// With `--actuals`, the overview shows `takst economy`'s figures: the
+/// result and its parts, the settlement, FTE needed vs employed; in a
+/// browser, with its charts.
+#[test]
+fn facility_overview_with_actuals_agrees_with_economy() {
+    let demo = root().join("data");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("demo.html");
+    let r = takst_in(
+        &demo,
+        &[
+            "report",
+            "tilbud",
+            "demo",
+            "--actuals",
+            "demo/actuals-2025.csv",
+            "--out",
+            page.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_self_contained(&html);
+    let r = takst_in(
+        &demo,
+        &[
+            "economy",
+            "demo",
+            "--actuals",
+            "demo/actuals-2025.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let econ = csv_rows(&r.stdout);
+    let pages: Vec<&str> = html
+        .split("<section class=\"page\" data-tilbud=\"")
+        .skip(1)
+        .collect();
+    assert_eq!(pages.len(), 2);
+    let mut checked = 0;
+    for page in &pages {
+        let id = &page[..page.find('"').unwrap()];
+        let figs = figures(page);
+        for e in econ.iter().filter(|e| &e["tilbud"] == id) {
+            let (section, item, key) = (&e["section"], &e["item"], &e["key"]);
+            let want = |col: &str| num(e, col);
+            match (section.as_str(), item.as_str()) {
+                ("result", _) | ("settlement", "carry" | "settlement" | "settlement_per_day") => {
+                    check(&figs, &format!("econ:{item}"), want("value"), "da");
+                    checked += 1;
+                }
+                ("budget_actual", "revenue" | "costs" | "occupied_days") => {
+                    check(&figs, &format!("econ:{item}:budget"), want("budget"), "da");
+                    check(&figs, &format!("econ:{item}:actual"), want("actual"), "da");
+                    checked += 1;
+                }
+                ("staffing", "fte") => {
+                    check(&figs, &format!("fte_needed:{key}"), want("budget"), "da");
+                    check(&figs, &format!("fte_employed:{key}"), want("actual"), "da");
+                    checked += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} economy figures checked");
+    let Some(chromium) = chromium() else { return };
+    let r = render(&chromium, &page);
+    assert!(
+        page_requests(&r).is_empty(),
+        "the page requested {:?}",
+        page_requests(&r)
+    );
+    for chart in ["base-parts", "agreement-tariffs", "economy-result", "fte"] {
+        assert!(
+            r.dom.contains(&format!("<svg data-chart=\"{chart}\"")),
+            "chart {chart}"
+        );
+    }
+    assert!(r.dom.contains("Driftsøkonomi 2025"));
+}
+
+#[test]
+fn economy_workbook_has_a_sheet_per_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("economy.xlsx");
+    let demo = root().join("data");
+    let r = takst_in(
+        &demo,
+        &[
+            "economy",
+            "demo",
+            "--actuals",
+            "demo/actuals-2025.csv",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let names = wb.sheet_names();
+    for s in [
+        "Budget og regnskab",
+        "Resultat",
+        "Efterregulering",
+        "Bemanding",
+        "Parametre",
+    ] {
+        assert!(names.iter().any(|n| n == s), "sheet {s} in {names:?}");
+    }
+    let r = takst_in(
+        &demo,
+        &[
+            "economy",
+            "demo",
+            "--actuals",
+            "demo/actuals-2025.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = csv_rows(&r.stdout);
+    // Per tilbud the parts of the result sum to the result shown by the CLI.
+    let result = sheet_rows(&mut wb, "Resultat");
+    for t in ["nord", "skovly"] {
+        let parts: Vec<_> = result
+            .iter()
+            .filter(|r| r["tilbud"] == t && r["post"] != "result")
+            .collect();
+        let want = csv
+            .iter()
+            .find(|c| c["tilbud"] == t && c["section"] == "result" && c["item"] == "result")
+            .map(|c| num(c, "value"))
+            .unwrap();
+        assert_eq!(column_sum(&parts, "værdi"), want, "{t}");
+    }
+    // Budget and actual: numbers, equal to the CSV.
+    for r in sheet_rows(&mut wb, "Budget og regnskab") {
+        let c = csv
+            .iter()
+            .find(|c| {
+                c["tilbud"] == r["tilbud"].to_string()
+                    && c["section"] == "budget_actual"
+                    && c["item"] == r["post"].to_string()
+                    && c["key"] == r["nøgle"].to_string()
+            })
+            .unwrap();
+        assert_eq!(number(&r["budget"], 2), num(c, "budget"));
+        assert_eq!(number(&r["regnskab"], 2), num(c, "actual"));
+    }
+}

@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         Command::Rates(a) => Some((&a.common, true)),
         Command::Tilbud(a) => Some((&a.common, true)),
         Command::Tariff(a) => Some((&a.common, true)),
-        Command::Economy(a) => Some((&a.common, false)),
+        Command::Economy(a) => Some((&a.common, true)),
         Command::Check(a) => Some((&a.common, false)),
         Command::Explain(a) => Some((&a.common, false)),
         _ => None,

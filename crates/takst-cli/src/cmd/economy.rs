@@ -51,17 +51,19 @@ pub const COLUMNS: &[Column] = &[
 
 /// One displayed line of the economy of a tilbud, already rounded for
 /// display. `difference` is `actual − budget` of the displayed figures.
+/// (Also read by `takst report tilbud --actuals`, so that the report shows
+/// exactly these figures.)
 #[derive(Debug, Clone)]
-struct Line {
-    section: &'static str,
-    item: &'static str,
-    key: String,
-    label: String,
-    budget: Option<Decimal>,
-    actual: Option<Decimal>,
-    difference: Option<Decimal>,
-    value: Option<Decimal>,
-    flag: Option<&'static str>,
+pub struct Line {
+    pub section: &'static str,
+    pub item: &'static str,
+    pub key: String,
+    pub label: String,
+    pub budget: Option<Decimal>,
+    pub actual: Option<Decimal>,
+    pub difference: Option<Decimal>,
+    pub value: Option<Decimal>,
+    pub flag: Option<&'static str>,
 }
 
 impl Line {
@@ -175,33 +177,53 @@ pub fn run(a: &Args) -> CmdResult {
         .map(|e| (e, lines(&model, e, &shown)))
         .collect();
 
-    let text = match a.common.format() {
-        Format::Table => human(&model, &per_tilbud),
-        f => {
-            let mut t = Table::new(COLUMNS);
-            for (e, ls) in &per_tilbud {
-                let id = &model.tilbud[e.tilbud].id;
-                for l in ls {
-                    t.push(vec![
-                        Cell::text(id),
-                        Cell::Num(Decimal::from(e.year)),
-                        Cell::text(l.section),
-                        Cell::text(l.item),
-                        if l.key.is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::text(&l.key)
-                        },
-                        Cell::opt(l.budget),
-                        Cell::opt(l.actual),
-                        Cell::opt(l.difference),
-                        Cell::opt(l.value),
-                        l.flag.map(Cell::text).unwrap_or(Cell::Empty),
-                    ]);
+    let format = a.common.format();
+    // The long table; for a workbook, one table per section.
+    let mut long = Table::new(COLUMNS);
+    let mut sections: Vec<(&'static str, Table)> = Vec::new();
+    for (e, ls) in &per_tilbud {
+        let id = &model.tilbud[e.tilbud].id;
+        for l in ls {
+            let row = vec![
+                Cell::text(id),
+                Cell::Num(Decimal::from(e.year)),
+                Cell::text(l.section),
+                Cell::text(l.item),
+                if l.key.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::text(&l.key)
+                },
+                Cell::opt(l.budget),
+                Cell::opt(l.actual),
+                Cell::opt(l.difference),
+                Cell::opt(l.value),
+                l.flag.map(Cell::text).unwrap_or(Cell::Empty),
+            ];
+            if format == Format::Xlsx {
+                match sections.iter_mut().find(|(name, _)| *name == l.section) {
+                    Some((_, t)) => t.push(row),
+                    None => {
+                        let mut t = Table::new(COLUMNS);
+                        t.push(row);
+                        sections.push((l.section, t));
+                    }
                 }
+            } else {
+                long.push(row);
             }
-            t.render(f)
         }
+    }
+    let mut output = match format {
+        Format::Table => Output::text(human(&model, &per_tilbud)),
+        Format::Xlsx => {
+            let sheets = sections
+                .into_iter()
+                .map(|(name, t)| crate::xlsx::Sheet::new(section_sheet(name), t))
+                .collect();
+            super::emit(&a.common, &model, sheets)?
+        }
+        f => Output::text(long.render(f)),
     };
 
     let mut notes = Vec::new();
@@ -242,12 +264,21 @@ pub fn run(a: &Args) -> CmdResult {
             list.join(", ")
         ));
     }
-    Ok(Output {
-        text,
-        notes,
-        fail: false,
-        ..Output::default()
-    })
+    output.notes = notes;
+    Ok(output)
+}
+
+/// The worksheet of an economy section (`--format xlsx`).
+fn section_sheet(section: &str) -> &str {
+    match section {
+        "budget_actual" => "Budget og regnskab",
+        "result" => "Resultat",
+        "settlement" => "Efterregulering",
+        "staffing" => "Bemanding",
+        "sensitivity" => "Følsomhed",
+        "limit" => "Prisudvikling",
+        other => other,
+    }
 }
 
 /// Load the model of year t+2 and check its year.
@@ -320,7 +351,7 @@ fn write_settlement(path: &Path, values: &[(String, Decimal)], year: i16) -> Res
 }
 
 /// The displayed lines of one tilbud's economy, in output order.
-fn lines(model: &Model, e: &Economy, s: &Shown) -> Vec<Line> {
+pub fn lines(model: &Model, e: &Economy, s: &Shown) -> Vec<Line> {
     let mut out = Vec::new();
     let amt = |d: Decimal| s.amt(d);
     let opt = |d: Option<Decimal>| d.map(|d| s.amt(d));

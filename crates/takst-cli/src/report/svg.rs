@@ -188,7 +188,6 @@ pub fn rows(title: &str, key: &str, rows: &[Row], legend: &[(String, usize)]) ->
 
 /// Paired bars: per row two values (e.g. agreed and delivered hours per
 /// week), each with its text, on one scale; `names` are the two series.
-#[allow(dead_code)] // for agreed vs delivered, once compare is in main
 pub fn pairs(
     title: &str,
     key: &str,
@@ -249,5 +248,48 @@ pub fn pairs(
         lx += 40.0 + 6.5 * name.chars().count() as f64;
     }
     s.push_str("</svg>");
+    s
+}
+
+/// Signed horizontal bars around a zero line (a result and its parts):
+/// positive to the right in green, negative to the left in red.
+pub fn signed(title: &str, key: &str, rows: &[(String, Decimal, String)]) -> String {
+    let label_w = 250.0;
+    let half = (W - label_w - 20.0) / 2.0;
+    let zero = label_w + 10.0 + half;
+    let max: f64 = rows.iter().map(|r| px(r.1).abs()).fold(0.0, f64::max);
+    let scale = if max > 0.0 { (half - 80.0) / max } else { 0.0 };
+    let step = 22.0;
+    let h = 12.0 + step * rows.len() as f64;
+    let mut s = format!(
+        "<svg data-chart=\"{}\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">",
+        esc(key),
+        esc(title)
+    );
+    for (i, (label, v, text)) in rows.iter().enumerate() {
+        let y = 6.0 + step * i as f64;
+        let w = px(*v).abs() * scale;
+        let negative = *v < Decimal::ZERO;
+        let x = if negative { zero - w } else { zero };
+        s.push_str(&format!(
+            "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"11\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{w:.2}\" height=\"15\" fill=\"{}\"><title>{}: {}</title></rect>\
+             <text x=\"{:.2}\" y=\"{:.2}\" font-size=\"10.5\" text-anchor=\"{}\">{}</text>",
+            label_w,
+            y + 11.5,
+            esc(label),
+            if negative { "#a4262c" } else { "#1e6b30" },
+            esc(label),
+            esc(text),
+            if negative { x - 4.0 } else { x + w + 4.0 },
+            y + 11.5,
+            if negative { "end" } else { "start" },
+            esc(text)
+        ));
+    }
+    s.push_str(&format!(
+        "<line x1=\"{zero:.2}\" y1=\"2\" x2=\"{zero:.2}\" y2=\"{:.2}\" stroke=\"#1d2733\" stroke-width=\"1\"/></svg>",
+        h - 2.0
+    ));
     s
 }

@@ -9,8 +9,11 @@ use takst_core::calc::Engine;
 use takst_core::model::Model;
 use takst_core::report::{base_breakdown, tariff_sheet, BaseBreakdown, Part, TariffSheet};
 
+use takst_core::economy::Economy;
+
 use super::html::{self, esc, fig, head, td};
 use super::{base_section, footer, part_label, svg, Common, Lang};
+use crate::cmd::economy::Line;
 use crate::cmd::{CmdResult, Failure, Output};
 use crate::load::{self, Scope};
 
@@ -21,6 +24,11 @@ pub struct Args {
     /// Only this tilbud (default: one page per tilbud).
     #[arg(long, value_name = "ID")]
     pub tilbud: Option<String>,
+    /// The actuals of the model's year (as for `takst economy`): adds the
+    /// operating economy, its result and settlement, and FTE needed vs
+    /// employed.
+    #[arg(long, value_name = "FILE")]
+    pub actuals: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: &Args) -> CmdResult {
@@ -39,6 +47,10 @@ pub fn run(a: &Args) -> CmdResult {
             model.tilbud[ti].origin.pos.clone(),
             e.to_string(),
         )
+    };
+    let economies = match &a.actuals {
+        Some(path) => economies(&model, &engine, path)?,
+        None => Vec::new(),
     };
     let mut body = String::new();
     let mut problems = Vec::new();
@@ -60,7 +72,8 @@ pub fn run(a: &Args) -> CmdResult {
                 Err(p) => problems.push(p),
             }
         }
-        body.push_str(&page(lang, &model, &base, &sheets, &a.common.model));
+        let econ = economies.iter().find(|(e, _)| e.tilbud == ti);
+        body.push_str(&page(lang, &model, &base, &sheets, econ, &a.common.model));
     }
     if !problems.is_empty() {
         return Err(Failure::Problems(problems));
@@ -78,6 +91,7 @@ fn page(
     model: &Model,
     base: &BaseBreakdown,
     sheets: &[TariffSheet],
+    econ: Option<&(Economy, Vec<Line>)>,
     dir: &std::path::Path,
 ) -> String {
     let t = &model.tilbud[base.tilbud];
@@ -159,6 +173,9 @@ fn page(
         ));
     } else {
         p.push_str(&agreements(lang, model, sheets));
+    }
+    if let Some((e, lines)) = econ {
+        p.push_str(&economy_section(lang, model, e, lines));
     }
     p.push_str(&footer(lang, model, dir));
     p.push_str("</section>\n");
@@ -341,4 +358,220 @@ pub fn overhead_name(lang: Lang, model: &Model, ti: usize) -> String {
         lang.pct(pct),
         lang.t("af", "of")
     )
+}
+
+/// The economy of each tilbud with actuals, with the lines `takst economy`
+/// shows (display-rounded there, breakdowns allocated).
+fn economies(
+    model: &Model,
+    engine: &Engine,
+    path: &std::path::Path,
+) -> Result<Vec<(Economy, Vec<Line>)>, Failure> {
+    let Some(year) = model.year else {
+        return Err(Failure::Usage(
+            "--actuals: the model has no year; `year = …` in [model] is the year of the accounts"
+                .into(),
+        ));
+    };
+    let mut problems = Vec::new();
+    let rows = crate::load::actuals::read(path, &mut problems);
+    if !problems.is_empty() {
+        return Err(Failure::Problems(problems));
+    }
+    let collected = takst_core::economy::collect(engine, &rows, year)?;
+    let shown = crate::cmd::Shown {
+        exact: false,
+        rounding: model.rounding,
+    };
+    let mut out = Vec::new();
+    for act in &collected.tilbud {
+        let e = takst_core::economy::economy(engine, act, year, None)
+            .map_err(|p| Failure::Problems(vec![p]))?;
+        let lines = crate::cmd::economy::lines(model, &e, &shown);
+        out.push((e, lines));
+    }
+    Ok(out)
+}
+
+/// The words for an economy line's item.
+fn econ_label(lang: Lang, item: &str) -> &'static str {
+    match item {
+        "occupied_days" => lang.t("Belagte døgn", "Occupied days"),
+        "occupancy_pct" => lang.t("Belægning, %", "Occupancy, %"),
+        "revenue" => lang.t("Indtægter i alt", "Revenue"),
+        "costs" => lang.t("Omkostninger i alt", "Costs"),
+        "salary_pct" => lang.t("Lønandel af omkostningerne, %", "Salary share of costs, %"),
+        "result" => lang.t("Resultat", "Result"),
+        "occupancy_effect" => lang.t("Belægningseffekt", "Occupancy effect"),
+        "cost_effect" => lang.t("Omkostningseffekt", "Cost effect"),
+        "rounding" => lang.t("Afrunding af grundtaksten", "Rounding of the base tariff"),
+        "revenue_difference" => lang.t("Anden indtægtsforskel", "Other revenue difference"),
+        "carry" => lang.t("Bæres selv af tilbuddet", "Carried by the facility"),
+        "settlement" => lang.t("Efterregulering i år t+2", "Settlement in year t+2"),
+        "settlement_per_day" => lang.t(
+            "Efterregulering pr. belagt døgn",
+            "Settlement per occupied day",
+        ),
+        _ => "",
+    }
+}
+
+fn economy_section(lang: Lang, model: &Model, e: &Economy, lines: &[Line]) -> String {
+    let find = |section: &str, item: &str| {
+        lines
+            .iter()
+            .find(|l| l.section == section && l.item == item)
+    };
+    let mut s = format!(
+        "<h2>{} {}</h2>\n",
+        esc(lang.t("Driftsøkonomi", "Operating economy")),
+        e.year
+    );
+    // Budget and actual.
+    s.push_str("<table class=\"compact\">");
+    s.push_str(&head(&[
+        ("", false),
+        (lang.t("Budget", "Budget"), true),
+        (lang.t("Regnskab", "Actual"), true),
+        (lang.t("Afvigelse", "Difference"), true),
+    ]));
+    s.push_str("<tbody>");
+    for item in [
+        "occupied_days",
+        "occupancy_pct",
+        "revenue",
+        "costs",
+        "salary_pct",
+    ] {
+        let Some(l) = find("budget_actual", item) else {
+            continue;
+        };
+        let money = matches!(item, "revenue" | "costs");
+        let f = |d: Option<rust_decimal::Decimal>| match d {
+            Some(d) if money => lang.kr(d),
+            Some(d) => lang.num(d, 2),
+            None => String::new(),
+        };
+        s.push_str(&format!(
+            "<tr>{}{}{}{}</tr>",
+            td(econ_label(lang, item)),
+            fig(&format!("econ:{item}:budget"), &f(l.budget)),
+            fig(&format!("econ:{item}:actual"), &f(l.actual)),
+            fig(&format!("econ:{item}:difference"), &f(l.difference)),
+        ));
+    }
+    s.push_str("</tbody></table>\n");
+
+    // The result and its parts.
+    s.push_str(&format!(
+        "<h3>{}</h3><table class=\"compact\"><tbody>",
+        esc(lang.t("Resultat og dets dele", "The result and its parts"))
+    ));
+    let mut bars = Vec::new();
+    for item in [
+        "occupancy_effect",
+        "cost_effect",
+        "rounding",
+        "revenue_difference",
+    ] {
+        if let Some(v) = find("result", item).and_then(|l| l.value) {
+            s.push_str(&format!(
+                "<tr>{}{}</tr>",
+                td(econ_label(lang, item)),
+                fig(&format!("econ:{item}"), &lang.kr(v))
+            ));
+            bars.push((econ_label(lang, item).to_string(), v, lang.kr(v)));
+        }
+    }
+    if let Some(v) = find("result", "result").and_then(|l| l.value) {
+        let word = if v.is_sign_negative() && !v.is_zero() {
+            lang.t("Resultat (underskud)", "Result (deficit)")
+        } else {
+            lang.t("Resultat (overskud)", "Result (surplus)")
+        };
+        s.push_str(&format!(
+            "<tr class=\"total\">{}{}</tr>",
+            td(word),
+            fig("econ:result", &lang.kr(v))
+        ));
+        bars.push((word.to_string(), v, lang.kr(v)));
+    }
+    s.push_str("</tbody></table>\n");
+    s.push_str(&svg::signed(
+        lang.t("Resultat og dets dele", "The result and its parts"),
+        "economy-result",
+        &bars,
+    ));
+    // Settlement.
+    s.push_str("<table class=\"compact\"><tbody>");
+    for item in ["carry", "settlement", "settlement_per_day"] {
+        if let Some(v) = find("settlement", item).and_then(|l| l.value) {
+            s.push_str(&format!(
+                "<tr>{}{}</tr>",
+                td(econ_label(lang, item)),
+                fig(&format!("econ:{item}"), &lang.kr(v))
+            ));
+        }
+    }
+    s.push_str("</tbody></table>\n");
+
+    // FTE needed vs employed.
+    let fte: Vec<&Line> = lines
+        .iter()
+        .filter(|l| l.section == "staffing" && l.item == "fte")
+        .collect();
+    if !fte.is_empty() {
+        s.push_str(&format!(
+            "<h3>{}</h3><table class=\"compact\">",
+            esc(lang.t("Årsværk: behov og ansat", "FTE: needed and employed"))
+        ));
+        s.push_str(&head(&[
+            (lang.t("Faggruppe", "Staff category"), false),
+            (lang.t("Behov", "Needed"), true),
+            (lang.t("Ansat", "Employed"), true),
+            (lang.t("Forskel", "Difference"), true),
+        ]));
+        s.push_str("<tbody>");
+        let mut pairs = Vec::new();
+        for l in &fte {
+            let name = model
+                .staff
+                .iter()
+                .find(|x| x.id == l.key)
+                .map(|x| x.name.clone())
+                .unwrap_or_else(|| l.key.clone());
+            let f =
+                |d: Option<rust_decimal::Decimal>| d.map(|d| lang.num(d, 2)).unwrap_or_default();
+            s.push_str(&format!(
+                "<tr>{}{}{}{}</tr>",
+                td(&name),
+                fig(&format!("fte_needed:{}", l.key), &f(l.budget)),
+                fig(&format!("fte_employed:{}", l.key), &f(l.actual)),
+                fig(&format!("fte_difference:{}", l.key), &f(l.difference)),
+            ));
+            let zero = rust_decimal::Decimal::ZERO;
+            pairs.push((
+                name,
+                [
+                    (l.budget.unwrap_or(zero), f(l.budget)),
+                    (l.actual.unwrap_or(zero), f(l.actual)),
+                ],
+            ));
+        }
+        s.push_str("</tbody></table>\n");
+        s.push_str(&svg::pairs(
+            lang.t("Årsværk: behov og ansat", "FTE: needed and employed"),
+            "fte",
+            &pairs,
+            [lang.t("Behov", "Needed"), lang.t("Ansat", "Employed")],
+        ));
+        s.push_str(&format!(
+            "<p class=\"note\">{}</p>\n",
+            esc(lang.t(
+                "Behov = (fælles bemandede timer + aftalte individuelle timer / borgerrettet andel) / nettotimer pr. årsværk.",
+                "Needed = (shared manned hours + agreed individual hours / direct share) / net hours per FTE."
+            ))
+        ));
+    }
+    s
 }
