@@ -737,7 +737,7 @@ fn facility_overview_with_actuals_agrees_with_economy() {
     for page in &pages {
         let id = &page[..page.find('"').unwrap()];
         let figs = figures(page);
-        for e in econ.iter().filter(|e| &e["tilbud"] == id) {
+        for e in econ.iter().filter(|e| e["tilbud"] == id) {
             let (section, item, key) = (&e["section"], &e["item"], &e["key"]);
             let want = |col: &str| num(e, col);
             match (section.as_str(), item.as_str()) {
