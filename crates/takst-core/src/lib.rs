@@ -11,6 +11,7 @@ pub mod clock;
 pub mod explain;
 pub mod model;
 pub mod num;
+pub mod privacy;
 pub mod problem;
 pub mod text;
 pub mod validate;

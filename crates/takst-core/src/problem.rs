@@ -83,12 +83,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem; CPR-shaped numbers in the message are redacted
+    /// ([`crate::privacy::redact_cpr`]): the position finds the row.
     pub fn new(code: Code, pos: Pos, message: impl Into<String>) -> Problem {
-        Problem {
-            code,
-            pos,
-            message: message.into(),
-        }
+        let message: String = message.into();
+        let message = match crate::privacy::redact_cpr(&message) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(m) => m,
+        };
+        Problem { code, pos, message }
     }
 }
 

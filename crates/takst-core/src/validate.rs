@@ -159,7 +159,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         if let Some(t) = a.agreed_tariff {
             v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
         }
-        by_citizen.entry(a.citizen.as_str()).or_default().push(i);
+        by_citizen.entry(a.citizen.expose()).or_default().push(i);
     }
     let mut citizens: Vec<_> = by_citizen.into_values().collect();
     citizens.sort();

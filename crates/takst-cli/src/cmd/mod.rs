@@ -36,9 +36,20 @@ pub struct Common {
     /// In CSV and JSON, print amounts and hours at full precision instead of 0.01.
     #[arg(long)]
     pub exact: bool,
+    /// Read this worksheet of every .xlsx input (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 impl Common {
+    /// Load the model directory with these flags (`--sheet`).
+    pub fn load(&self, scope: crate::load::Scope) -> Result<takst_core::model::Model, Failure> {
+        let opts = crate::load::Options {
+            sheet: self.sheet.clone(),
+        };
+        Ok(crate::load::load_with(&self.model, scope, &opts)?)
+    }
+
     pub fn format(&self) -> Format {
         self.format
             .unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {

@@ -1,10 +1,14 @@
 //! `takst tariff`: one row per agreement (in force on `--date`, or all)
 //! with its grundtakst, individual part, tariff per day and agreed tariff.
+//! Rows come in the model's canonical order (agreement id, `A2` before
+//! `A10`); `--municipality` goes through a [`MunicipalityView`], so the
+//! output holds that municipality's citizens only.
 
 use takst_core::calc::Engine;
+use takst_core::privacy::MunicipalityView;
 
 use super::{CmdResult, Common, Failure, Output};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::{col, Cell, Table};
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +21,8 @@ pub struct Args {
     /// Only agreements paid by this municipality.
     #[arg(long, value_name = "NAME")]
     pub municipality: Option<String>,
+    #[command(flatten)]
+    pub pseudo: crate::pseudo::PseudonymArgs,
 }
 
 pub const COLUMNS: &[crate::render::Column] = &[
@@ -38,16 +44,23 @@ pub fn run(a: &Args) -> CmdResult {
                 .map_err(|e| Failure::Usage(format!("--date: found `{s}`: {e}")))?,
         ),
     };
-    let model = load::load(&a.common.model, Scope::Agreements)?;
+    let citizens = a.pseudo.citizens()?;
+    let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
     let mut problems = Vec::new();
-    for (i, ag) in model.agreements.iter().enumerate() {
+    let view = a
+        .municipality
+        .as_deref()
+        .map(|m| MunicipalityView::new(&model, m));
+    let selected: Vec<usize> = match &view {
+        Some(v) => v.indices().to_vec(),
+        None => (0..model.agreements.len()).collect(),
+    };
+    for i in selected {
+        let ag = &model.agreements[i];
         if date.is_some_and(|d| !ag.in_force(d)) {
-            continue;
-        }
-        if a.common_municipality_filtered(&ag.municipality) {
             continue;
         }
         match engine.tariff(i) {
@@ -55,7 +68,7 @@ pub fn run(a: &Args) -> CmdResult {
                 let p = shown.parts(&[tr.grundtakst, tr.individual], tr.per_day);
                 t.push(vec![
                     Cell::text(&ag.id),
-                    Cell::text(&ag.citizen),
+                    Cell::text(citizens.show(&ag.citizen)),
                     Cell::text(&ag.municipality),
                     Cell::text(&ag.tilbud.id),
                     Cell::Num(p[0]),
@@ -71,10 +84,4 @@ pub fn run(a: &Args) -> CmdResult {
         return Err(Failure::Problems(problems));
     }
     Ok(Output::text(t.render(a.common.format())))
-}
-
-impl Args {
-    fn common_municipality_filtered(&self, m: &str) -> bool {
-        self.municipality.as_deref().is_some_and(|want| want != m)
-    }
 }
