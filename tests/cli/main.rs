@@ -7,5 +7,6 @@
 mod common;
 mod errors;
 mod explain;
+mod messy;
 mod snapshots;
 mod worked_example;

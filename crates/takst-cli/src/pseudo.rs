@@ -73,9 +73,11 @@ impl PseudonymArgs {
             }
             None => match std::env::var_os(KEY_VAR) {
                 Some(v) => (v.into_encoded_bytes(), KEY_VAR.to_string()),
-                None => return Err(Failure::Usage(format!(
+                None => {
+                    return Err(Failure::Usage(format!(
                     "--pseudonymize needs a key: give --pseudonym-key-file FILE or set {KEY_VAR}"
-                ))),
+                )))
+                }
             },
         };
         Citizens::with_key(&key).map_err(|e| Failure::Usage(format!("{from}: {e}")))

@@ -507,6 +507,9 @@ pub struct Unreadable {
     pub bands: Vec<String>,
     pub tilbud: Vec<String>,
     pub agreements: Vec<String>,
+    /// The agreements file could not be read (whole or in part): references
+    /// to agreements are not checked.
+    pub agreements_file: bool,
 }
 
 impl Default for Model {

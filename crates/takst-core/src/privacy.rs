@@ -36,6 +36,18 @@ impl CitizenId {
     }
 }
 
+impl From<&str> for CitizenId {
+    fn from(id: &str) -> CitizenId {
+        CitizenId(id.to_string())
+    }
+}
+
+impl From<String> for CitizenId {
+    fn from(id: String) -> CitizenId {
+        CitizenId(id)
+    }
+}
+
 impl fmt::Debug for CitizenId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("CitizenId(<redacted>)")

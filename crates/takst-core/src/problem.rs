@@ -48,6 +48,29 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in catalogue order.
+    pub const ALL: [Code; 19] = [
+        Code::Io,
+        Code::Syntax,
+        Code::UnknownKey,
+        Code::Missing,
+        Code::WrongType,
+        Code::MalformedNumber,
+        Code::MalformedDate,
+        Code::MalformedRatio,
+        Code::Conflict,
+        Code::DuplicateId,
+        Code::UnknownStaff,
+        Code::UnknownBand,
+        Code::UnknownTilbud,
+        Code::UnknownAgreement,
+        Code::Overlap,
+        Code::ToBeforeFrom,
+        Code::Negative,
+        Code::OutOfRange,
+        Code::Calculation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Io => "io",

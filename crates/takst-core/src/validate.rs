@@ -185,12 +185,14 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     }
 
     for n in &m.needs {
-        v.known(
-            &agreements,
-            &n.agreement,
-            Code::UnknownAgreement,
-            "agreement",
-        );
+        if !u.agreements_file {
+            v.known(
+                &agreements,
+                &n.agreement,
+                Code::UnknownAgreement,
+                "agreement",
+            );
+        }
         v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
         v.known(&bands, &n.band, Code::UnknownBand, "band");
         v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");

@@ -72,12 +72,26 @@ impl Cell {
     }
 }
 
-/// At most 60 characters of an offending value.
+/// At most 60 characters of an offending value, control characters escaped.
 fn shown(s: &str) -> String {
-    match s.char_indices().nth(60) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_string(),
+    let cut = match s.char_indices().nth(60) {
+        Some((cut, _)) => cut,
+        None => s.len(),
+    };
+    let mut out: String = s[..cut]
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    if cut < s.len() {
+        out.push('…');
     }
+    out
 }
 
 /// The largest Excel serial date (9999-12-31).
@@ -98,6 +112,9 @@ pub fn serial_date(serial: Decimal) -> Option<Date> {
     epoch.checked_add(jiff::Span::new().days(n)).ok()
 }
 
+/// How many rows at the top of a worksheet are searched for the header.
+pub const HEADER_SEARCH: usize = 10;
+
 /// Where a table's rows came from.
 #[derive(Debug, Clone)]
 enum Source {
@@ -116,6 +133,8 @@ pub struct Table {
     /// Each wanted column: its name and its 1-based column number, if present.
     cols: Vec<(String, Option<u64>)>,
     style: DecimalStyle,
+    /// Every row could be read (no CSV syntax error).
+    pub complete: bool,
 }
 
 /// A typed view of one row, collecting problems.
@@ -142,8 +161,14 @@ impl Table {
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
-        let mut rdr =
-            dialect::csv_reader_builder(&decoded.dialect).from_reader(decoded.text.as_bytes());
+        // The csv crate numbers a record after a CRLF line end one line too
+        // low; with plain LF line ends its line numbers are the file's.
+        let text = if decoded.text.contains('\r') {
+            decoded.text.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            decoded.text.clone()
+        };
+        let mut rdr = dialect::csv_reader_builder(&decoded.dialect).from_reader(text.as_bytes());
         let header_line = 1 + decoded.line_offset;
         let header = match rdr.headers() {
             Ok(h) => h.clone(),
@@ -173,6 +198,7 @@ impl Table {
             rows: Vec::new(),
             cols: Vec::new(),
             style: decoded.dialect.decimal,
+            complete: true,
         };
         let idx = t.resolve(
             &Header::new(&header),
@@ -196,6 +222,7 @@ impl Table {
                     t.rows.push((line, cells));
                 }
                 Err(e) => {
+                    t.complete = false;
                     let line = e.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
                     problems.push(Problem::new(
                         Code::Syntax,
@@ -211,7 +238,9 @@ impl Table {
         Some(t)
     }
 
-    /// A worksheet (header = its first non-empty row) with the wanted columns.
+    /// A worksheet with the wanted columns. The header is the first of the
+    /// sheet's first [`HEADER_SEARCH`] rows that names every required
+    /// column (a title above the table is fine), else its first row.
     pub fn from_sheet(
         file: &str,
         sheet: &crate::load::xlsx::Sheet,
@@ -219,8 +248,7 @@ impl Table {
         optional: &[&str],
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
-        let header_pos = Pos::in_sheet(file, &sheet.name, sheet.header_row, 0, "");
-        if sheet.header.iter().all(|h| h.trim().is_empty()) {
+        if sheet.rows.is_empty() {
             problems.push(Problem::new(
                 Code::Missing,
                 Pos::in_sheet(file, &sheet.name, 0, 0, ""),
@@ -231,26 +259,34 @@ impl Table {
             ));
             return None;
         }
+        let header_at = (0..sheet.rows.len().min(HEADER_SEARCH))
+            .find(|&i| {
+                let h = Header::new(&csv::StringRecord::from(sheet.texts(i)));
+                required.iter().all(|c| h.index(c).is_some())
+            })
+            .unwrap_or(0);
+        let header_pos = Pos::in_sheet(file, &sheet.name, sheet.rows[header_at].0, 0, "");
         let mut t = Table {
             file: file.to_string(),
             source: Source::Sheet(sheet.name.clone()),
             rows: Vec::new(),
             cols: Vec::new(),
             style: DecimalStyle::Point,
+            complete: true,
         };
-        let header = Header::new(&csv::StringRecord::from(sheet.header.clone()));
+        let header = Header::new(&csv::StringRecord::from(sheet.texts(header_at)));
         let idx = t.resolve(
             &header,
             Columns { required, optional },
             &header_pos,
             problems,
         )?;
-        for (row, cells) in &sheet.rows {
+        for (row, cells) in &sheet.rows[header_at + 1..] {
             let wanted = idx
                 .iter()
                 .map(|i| {
-                    i.and_then(|i| cells.iter().find(|(c, _)| *c as usize == i))
-                        .map(|(_, v)| v.clone())
+                    i.and_then(|i| cells.binary_search_by_key(&(i as u32), |(c, _)| *c).ok())
+                        .map(|k| cells[k].1.clone())
                         .unwrap_or(Cell::Empty)
                 })
                 .collect();

@@ -32,16 +32,28 @@ use super::csv::Cell;
 /// of rows is 1,048,576; five columns of it fit).
 pub const MAX_CELLS: usize = 6_000_000;
 
-/// One worksheet: its header row and the non-empty cells of the rows below.
+/// One worksheet: the non-empty cells of its non-empty rows.
 #[derive(Debug, Clone)]
 pub struct Sheet {
     pub name: String,
-    /// The 1-based row number of the header (the first non-empty row).
-    pub header_row: u64,
-    /// The header's texts by column, from column A.
-    pub header: Vec<String>,
-    /// (1-based row number, the row's cells as (0-based column, cell)).
+    /// (1-based row number, the row's cells as (0-based column, cell)),
+    /// rows and cells in sheet order.
     pub rows: Vec<(u64, Vec<(u32, Cell)>)>,
+}
+
+impl Sheet {
+    /// The texts of row `i` by column, from column A.
+    pub fn texts(&self, i: usize) -> Vec<String> {
+        let Some((_, cells)) = self.rows.get(i) else {
+            return Vec::new();
+        };
+        let width = cells.last().map(|(c, _)| *c as usize + 1).unwrap_or(0);
+        let mut out = vec![String::new(); width];
+        for (c, v) in cells {
+            out[*c as usize] = v.as_text().unwrap_or_default();
+        }
+        out
+    }
 }
 
 /// Whether a file name says it is a workbook.
@@ -134,31 +146,14 @@ fn read_sheet_inner(file: &str, bytes: &[u8], want: Option<&str>) -> Result<Shee
             rows.entry(row).or_default().push((col, cell));
         }
     }
-    let mut rows = rows.into_iter();
-    let (header_row, header) = match rows.next() {
-        Some((r, mut cells)) => {
-            cells.sort_by_key(|(c, _)| *c);
-            let width = cells.last().map(|(c, _)| *c as usize + 1).unwrap_or(0);
-            let mut header = vec![String::new(); width];
-            for (c, v) in cells {
-                header[c as usize] = v.as_text().unwrap_or_default();
-            }
-            (u64::from(r) + 1, header)
-        }
-        None => (0, Vec::new()),
-    };
     let rows = rows
+        .into_iter()
         .map(|(r, mut cells)| {
             cells.sort_by_key(|(c, _)| *c);
             (u64::from(r) + 1, cells)
         })
         .collect();
-    Ok(Sheet {
-        name,
-        header_row,
-        header,
-        rows,
-    })
+    Ok(Sheet { name, rows })
 }
 
 /// A calamine cell as a [`Cell`].
