@@ -9,5 +9,6 @@ mod common;
 mod economy;
 mod errors;
 mod explain;
+mod messy;
 mod snapshots;
 mod worked_example;
