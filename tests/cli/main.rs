@@ -9,6 +9,7 @@ mod common;
 mod economy;
 mod errors;
 mod explain;
+mod messy;
 mod reports;
 mod snapshots;
 mod worked_example;

@@ -847,3 +847,29 @@ fn economy_workbook_has_a_sheet_per_section() {
         assert_eq!(number(&r["regnskab"], 2), num(c, "actual"));
     }
 }
+
+/// `--pseudonymize` replaces citizen ids in reports as in `takst tariff`.
+#[test]
+fn reports_can_pseudonymize_citizens() {
+    let out = Command::new(env!("CARGO_BIN_EXE_takst"))
+        .args([
+            "report",
+            "sheet",
+            "bocenter",
+            "--municipality",
+            "Gentofte",
+            "--pseudonymize",
+        ])
+        .env("TAKST_PSEUDONYM_KEY", "a key of at least sixteen bytes")
+        .current_dir(root().join("tests/fixtures"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(!html.contains("C001") && !html.contains("C003"));
+    assert_eq!(html.matches("<td>P-").count(), 2, "one pseudonym per page");
+}

@@ -159,7 +159,7 @@ impl<'m> Engine<'m> {
                     Unit::HoursPerWeek,
                 )
                 .input(&n.origin, "hours_per_week");
-                hours.at = Some(format!("{}:{}", n.origin.pos.file, n.origin.pos.line));
+                hours.at = Some(n.origin.pos.cite());
                 let staff_hours = Node::new(
                     "staff_hours_per_week",
                     format!("medarbejdertimer pr. uge, ratio {}", n.ratio),
@@ -177,7 +177,7 @@ impl<'m> Engine<'m> {
                 )
                 .formula("staff_hours_per_week / 7 × price")
                 .with(vec![staff_hours, price]);
-                line.at = Some(format!("{}:{}", n.origin.pos.file, n.origin.pos.line));
+                line.at = Some(n.origin.pos.cite());
                 line.note.clone_from(&n.note);
                 line
             })
@@ -211,7 +211,7 @@ impl<'m> Engine<'m> {
         )
         .formula("grundtakst + individual")
         .with(vec![grund, individual]);
-        root.at = Some(format!("{}:{}", ag.origin.pos.file, ag.origin.pos.line));
+        root.at = Some(ag.origin.pos.cite());
         if let Some(a) = ag.agreed_tariff {
             let mut agreed = Node::new(
                 "agreed_tariff",

@@ -13,6 +13,7 @@ pub mod economy;
 pub mod explain;
 pub mod model;
 pub mod num;
+pub mod privacy;
 pub mod problem;
 pub mod report;
 pub mod text;

@@ -4,7 +4,7 @@
 use takst_core::calc::{Engine, StaffBasis};
 
 use super::{emit, CmdResult, Common, Failure};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::{col, Cell, Table};
 use crate::xlsx::Sheet;
 
@@ -28,7 +28,7 @@ pub const COLUMNS: &[crate::render::Column] = &[
 ];
 
 pub fn run(a: &Args) -> CmdResult {
-    let model = load::load(&a.common.model, Scope::Parameters)?;
+    let model = a.common.load(Scope::Parameters)?;
     let engine = Engine::new(&model)?;
     let prices = match &a.tilbud {
         None => &engine.prices,

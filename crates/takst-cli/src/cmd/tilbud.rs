@@ -7,7 +7,7 @@ use takst_core::model::Model;
 use takst_core::report::{base_breakdown, BaseBreakdown, Part};
 
 use super::{emit, CmdResult, Common, Failure};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::{col, Cell, Format, Table};
 use crate::xlsx::Sheet;
 
@@ -40,7 +40,7 @@ pub const LIMIT_COLUMNS: &[crate::render::Column] = &[
 ];
 
 pub fn run(a: &Args) -> CmdResult {
-    let model = load::load(&a.common.model, Scope::Parameters)?;
+    let model = a.common.load(Scope::Parameters)?;
     let engine = Engine::new(&model)?;
     let shown = a.common.shown(model.rounding);
     let format = a.common.format();

@@ -51,6 +51,8 @@ pub struct Common {
     /// The language of the report's text and number format.
     #[arg(long, value_enum, default_value_t = Lang::Da)]
     pub lang: Lang,
+    #[command(flatten)]
+    pub pseudo: crate::pseudo::PseudonymArgs,
 }
 
 impl Args {

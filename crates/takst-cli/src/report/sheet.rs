@@ -17,6 +17,8 @@ use super::html::{self, esc, fig, head, td};
 use super::{base_section, footer, part_label, rounding_policy, svg, Common, Lang};
 use crate::cmd::{CmdResult, Failure, Output};
 use crate::load::{self, Scope};
+use crate::pseudo::Citizens;
+use takst_core::privacy::MunicipalityView;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -38,6 +40,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> CmdResult {
     let lang = a.common.lang;
+    let citizens = a.common.pseudo.citizens()?;
     let model = load::load(&a.common.model, Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let chosen: Vec<usize> = match (&a.agreement, &a.municipality) {
@@ -45,13 +48,8 @@ pub fn run(a: &Args) -> CmdResult {
             Failure::Usage(format!("--agreement {id}: no such agreement in the model"))
         })?],
         (None, Some(m)) => {
-            let v: Vec<usize> = model
-                .agreements
-                .iter()
-                .enumerate()
-                .filter(|(_, ag)| &ag.municipality == m)
-                .map(|(i, _)| i)
-                .collect();
+            // Only this municipality's citizens can reach the file.
+            let v = MunicipalityView::new(&model, m).indices().to_vec();
             if v.is_empty() {
                 return Err(Failure::Usage(format!(
                     "--municipality {m}: no agreement in the model is paid by it"
@@ -69,7 +67,7 @@ pub fn run(a: &Args) -> CmdResult {
     let mut problems = Vec::new();
     for &ai in &chosen {
         match tariff_sheet(&engine, ai) {
-            Ok(s) => body.push_str(&page(lang, &model, &s, &a.common.model)),
+            Ok(s) => body.push_str(&page(lang, &model, &s, &citizens, &a.common.model)),
             Err(p) => problems.push(p),
         }
     }
@@ -87,7 +85,13 @@ pub fn run(a: &Args) -> CmdResult {
     Ok(Output::text(html::document(lang.code(), &title, &body)))
 }
 
-fn page(lang: Lang, model: &Model, s: &TariffSheet, dir: &std::path::Path) -> String {
+fn page(
+    lang: Lang,
+    model: &Model,
+    s: &TariffSheet,
+    citizens: &Citizens,
+    dir: &std::path::Path,
+) -> String {
     let ag = &model.agreements[s.agreement];
     let t = &model.tilbud[s.tariff.tilbud];
     let mut p = format!(
@@ -110,7 +114,7 @@ fn page(lang: Lang, model: &Model, s: &TariffSheet, dir: &std::path::Path) -> St
         .unwrap_or_else(|| model.name.clone());
     p.push_str("<table class=\"meta\"><tbody>");
     for (k, v) in [
-        (lang.t("Borger", "Citizen"), ag.citizen.clone()),
+        (lang.t("Borger", "Citizen"), citizens.show(&ag.citizen)),
         (
             lang.t("Betalingskommune", "Paying municipality"),
             ag.municipality.clone(),

@@ -16,6 +16,7 @@ use super::{base_section, footer, part_label, svg, Common, Lang};
 use crate::cmd::economy::Line;
 use crate::cmd::{CmdResult, Failure, Output};
 use crate::load::{self, Scope};
+use crate::pseudo::Citizens;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,6 +34,7 @@ pub struct Args {
 
 pub fn run(a: &Args) -> CmdResult {
     let lang = a.common.lang;
+    let citizens = a.common.pseudo.citizens()?;
     let model = load::load(&a.common.model, Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let chosen: Vec<usize> = match &a.tilbud {
@@ -73,7 +75,15 @@ pub fn run(a: &Args) -> CmdResult {
             }
         }
         let econ = economies.iter().find(|(e, _)| e.tilbud == ti);
-        body.push_str(&page(lang, &model, &base, &sheets, econ, &a.common.model));
+        body.push_str(&page(
+            lang,
+            &model,
+            &base,
+            &sheets,
+            econ,
+            &citizens,
+            &a.common.model,
+        ));
     }
     if !problems.is_empty() {
         return Err(Failure::Problems(problems));
@@ -92,6 +102,7 @@ fn page(
     base: &BaseBreakdown,
     sheets: &[TariffSheet],
     econ: Option<&(Economy, Vec<Line>)>,
+    citizens: &Citizens,
     dir: &std::path::Path,
 ) -> String {
     let t = &model.tilbud[base.tilbud];
@@ -172,7 +183,7 @@ fn page(
             esc(lang.t("Ingen aftaler i modellen.", "No agreements in the model."))
         ));
     } else {
-        p.push_str(&agreements(lang, model, sheets));
+        p.push_str(&agreements(lang, model, sheets, citizens));
     }
     if let Some((e, lines)) = econ {
         p.push_str(&economy_section(lang, model, e, lines));
@@ -263,7 +274,7 @@ fn cost_lines(lang: Lang, model: &Model, base: &BaseBreakdown) -> String {
     s
 }
 
-fn agreements(lang: Lang, model: &Model, sheets: &[TariffSheet]) -> String {
+fn agreements(lang: Lang, model: &Model, sheets: &[TariffSheet], citizens: &Citizens) -> String {
     let mut s = String::from("<table class=\"compact\">");
     s.push_str(&head(&[
         (lang.t("Aftale", "Agreement"), false),
@@ -284,7 +295,7 @@ fn agreements(lang: Lang, model: &Model, sheets: &[TariffSheet]) -> String {
         s.push_str(&format!(
             "<tr>{}{}{}{}{}{}{}{}{}</tr>",
             td(&ag.id),
-            td(&ag.citizen),
+            td(&citizens.show(&ag.citizen)),
             td(&ag.municipality),
             td(&lang.short_period(ag.from, ag.to)),
             fig(&k("staff_hours"), &lang.hours(sh.staff_hours.shown)),
