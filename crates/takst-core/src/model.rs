@@ -211,7 +211,17 @@ impl Origin {
     /// The position of `key` (its line and column, field `path.key`), or
     /// the table's own position when the key was not given.
     pub fn pos_of(&self, key: &str) -> Pos {
-        let field: Arc<str> = if self.pos.field.is_empty() {
+        let shared = match &self.keys {
+            // A CSV row: the column's name is shared by the whole file.
+            Keys::Columns(cols) if self.pos.field.is_empty() => cols
+                .iter()
+                .find(|(k, _)| &**k == key)
+                .map(|(k, _)| k.clone()),
+            _ => None,
+        };
+        let field: Arc<str> = if let Some(name) = shared {
+            name
+        } else if self.pos.field.is_empty() {
             key.into()
         } else {
             format!("{}.{key}", self.pos.field).into()
