@@ -8,6 +8,7 @@
 
 pub mod calc;
 pub mod clock;
+pub mod compare;
 pub mod explain;
 pub mod model;
 pub mod num;
