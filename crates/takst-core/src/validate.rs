@@ -19,15 +19,9 @@ use crate::problem::{Code, Problem};
 pub fn validate(m: &Model) -> Vec<Problem> {
     let mut v = Validator { out: Vec::new() };
     let bands = v.ids("band", m.bands.iter().map(|b| (&b.id, &b.origin.pos)));
-    let staff = v.ids(
-        "staff category",
-        m.staff.iter().map(|s| (&s.id, &s.origin.pos)),
-    );
+    let staff = v.ids("staff category", m.staff.iter().map(|s| (&s.id, &s.origin.pos)));
     let tilbud = v.ids("tilbud", m.tilbud.iter().map(|t| (&t.id, &t.origin.pos)));
-    let agreements = v.ids(
-        "agreement",
-        m.agreements.iter().map(|a| (&a.id, &a.origin.pos)),
-    );
+    let agreements = v.ids("agreement", m.agreements.iter().map(|a| (&a.id, &a.origin.pos)));
 
     let p = |o: &crate::model::Origin, key: &str| Pos {
         line: o.line_of(key),
@@ -37,11 +31,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     };
 
     // Model-wide numbers.
-    v.positive(
-        m.days_per_year,
-        p(&m.origin, "days_per_year"),
-        "days per year",
-    );
+    v.positive(m.days_per_year, p(&m.origin, "days_per_year"), "days per year");
     let wt = &m.working_time;
     v.positive(wt.gross_hours, p(&wt.origin, "gross_hours"), "gross hours");
     if let Some(ph) = wt.paid_hours {
@@ -50,25 +40,13 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     for d in &wt.deductions {
         v.amount_not_negative(&d.amount, &d.origin);
     }
-    v.overhead_pct(
-        m.overhead.pct,
-        m.overhead.method,
-        p(&m.overhead.origin, "pct"),
-    );
+    v.overhead_pct(m.overhead.pct, m.overhead.method, p(&m.overhead.origin, "pct"));
 
     for b in &m.bands {
-        v.not_negative(
-            b.supplement_pct,
-            p(&b.origin, "supplement_pct"),
-            "supplement",
-        );
+        v.not_negative(b.supplement_pct, p(&b.origin, "supplement_pct"), "supplement");
     }
     for s in &m.staff {
-        v.not_negative(
-            s.pension_pct,
-            p(&s.origin, "pension_pct"),
-            "pension percentage",
-        );
+        v.not_negative(s.pension_pct, p(&s.origin, "pension_pct"), "pension percentage");
         v.not_negative(
             s.supplement_pension_pct,
             p(&s.origin, "supplement_pension_pct"),
@@ -78,25 +56,16 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             v.push(
                 Code::OutOfRange,
                 p(&s.origin, "direct_share"),
-                format!(
-                    "found {}, expected a share above 0 and at most 1 (0.75 = 75 %)",
-                    s.direct_share
-                ),
+                format!("found {}, expected a share above 0 and at most 1 (0.75 = 75 %)", s.direct_share),
             );
         }
         if let Some(n) = s.net_hours {
             v.positive(n, p(&s.origin, "net_hours"), "net hours");
         }
         match s.pay {
-            crate::model::Pay::Monthly(x) => {
-                v.not_negative(x, p(&s.origin, "monthly_salary"), "salary")
-            }
-            crate::model::Pay::Annual(x) => {
-                v.not_negative(x, p(&s.origin, "annual_salary"), "salary")
-            }
-            crate::model::Pay::HourlyRate(x) => {
-                v.not_negative(x, p(&s.origin, "hourly_rate"), "hourly rate")
-            }
+            crate::model::Pay::Monthly(x) => v.not_negative(x, p(&s.origin, "monthly_salary"), "salary"),
+            crate::model::Pay::Annual(x) => v.not_negative(x, p(&s.origin, "annual_salary"), "salary"),
+            crate::model::Pay::HourlyRate(x) => v.not_negative(x, p(&s.origin, "hourly_rate"), "hourly rate"),
         }
         for it in s.oncost.iter().chain(&s.per_fte) {
             v.amount_not_negative(&it.amount, &it.origin);
@@ -109,10 +78,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             v.push(
                 Code::OutOfRange,
                 p(&t.origin, "occupancy_pct"),
-                format!(
-                    "found {}, expected an occupancy above 0 and at most 100 %",
-                    t.occupancy_pct
-                ),
+                format!("found {}, expected an occupancy above 0 and at most 100 %", t.occupancy_pct),
             );
         }
         if let Some(o) = &t.overhead.origin {
@@ -165,9 +131,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         for w in idx.windows(2) {
             let (a, b) = (&m.agreements[w[0]], &m.agreements[w[1]]);
             if a.to.is_none_or(|to| b.from <= to) {
-                let until =
-                    a.to.map(|t| t.to_string())
-                        .unwrap_or_else(|| "open-ended".into());
+                let until = a.to.map(|t| t.to_string()).unwrap_or_else(|| "open-ended".into());
                 // The citizen id is personal data: the agreement ids find the rows.
                 v.push(
                     Code::Overlap,
@@ -185,12 +149,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     }
 
     for n in &m.needs {
-        v.known(
-            &agreements,
-            &n.agreement,
-            Code::UnknownAgreement,
-            "agreement",
-        );
+        v.known(&agreements, &n.agreement, Code::UnknownAgreement, "agreement");
         v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
         v.known(&bands, &n.band, Code::UnknownBand, "band");
         v.not_negative(
@@ -214,11 +173,7 @@ impl Validator {
         self.out.push(Problem::new(code, pos, message));
     }
 
-    fn ids<'a>(
-        &mut self,
-        what: &str,
-        items: impl Iterator<Item = (&'a String, &'a Pos)>,
-    ) -> HashSet<&'a str> {
+    fn ids<'a>(&mut self, what: &str, items: impl Iterator<Item = (&'a String, &'a Pos)>) -> HashSet<&'a str> {
         let mut seen: HashMap<&str, &Pos> = HashMap::new();
         for (id, pos) in items {
             if let Some(first) = seen.get(id.as_str()) {
@@ -228,9 +183,7 @@ impl Validator {
                         field: "id".into(),
                         ..pos.clone()
                     },
-                    format!(
-                        "{what} `{id}` is defined twice (first at {first}); expected unique ids"
-                    ),
+                    format!("{what} `{id}` is defined twice (first at {first}); expected unique ids"),
                 );
             } else {
                 seen.insert(id, pos);
@@ -248,45 +201,26 @@ impl Validator {
             self.push(
                 code,
                 r.pos.clone(),
-                format!(
-                    "unknown {what} `{}`; expected one of {}{more}",
-                    r.id,
-                    list.join(", ")
-                ),
+                format!("unknown {what} `{}`; expected one of {}{more}", r.id, list.join(", ")),
             );
         }
     }
 
     fn not_negative(&mut self, x: Decimal, pos: Pos, what: &str) {
         if x.is_sign_negative() && !x.is_zero() {
-            self.push(
-                Code::Negative,
-                pos,
-                format!("found {what} {x}, expected zero or more"),
-            );
+            self.push(Code::Negative, pos, format!("found {what} {x}, expected zero or more"));
         }
     }
 
     fn positive(&mut self, x: Decimal, pos: Pos, what: &str) {
         if x <= Decimal::ZERO {
-            self.push(
-                Code::OutOfRange,
-                pos,
-                format!("found {what} {x}, expected a number above zero"),
-            );
+            self.push(Code::OutOfRange, pos, format!("found {what} {x}, expected a number above zero"));
         }
     }
 
     fn amount_not_negative(&mut self, a: &Amount, origin: &crate::model::Origin) {
         let (x, key) = match a {
-            Amount::Fixed(x) => (
-                *x,
-                if origin.key_lines.iter().any(|(k, _)| k == "hours") {
-                    "hours"
-                } else {
-                    "amount"
-                },
-            ),
+            Amount::Fixed(x) => (*x, if origin.key_lines.iter().any(|(k, _)| k == "hours") { "hours" } else { "amount" }),
             Amount::Pct(x) => (*x, "pct"),
         };
         let pos = Pos {
