@@ -7,12 +7,37 @@ use crate::common::*;
 fn commands_on_the_worked_example() {
     for (name, args) in [
         ("check_bocenter", vec!["check", "bocenter"]),
-        ("rates_bocenter", vec!["rates", "bocenter", "--format", "table"]),
-        ("rates_bocenter_csv", vec!["rates", "bocenter", "--format", "csv"]),
-        ("tilbud_bocenter", vec!["tilbud", "bocenter", "--format", "table"]),
-        ("tariff_bocenter", vec!["tariff", "bocenter", "--format", "table"]),
-        ("tariff_bocenter_json", vec!["tariff", "bocenter", "--format", "json", "--date", "2025-03-01"]),
-        ("explain_a1", vec!["explain", "bocenter", "--agreement", "A1"]),
+        (
+            "rates_bocenter",
+            vec!["rates", "bocenter", "--format", "table"],
+        ),
+        (
+            "rates_bocenter_csv",
+            vec!["rates", "bocenter", "--format", "csv"],
+        ),
+        (
+            "tilbud_bocenter",
+            vec!["tilbud", "bocenter", "--format", "table"],
+        ),
+        (
+            "tariff_bocenter",
+            vec!["tariff", "bocenter", "--format", "table"],
+        ),
+        (
+            "tariff_bocenter_json",
+            vec![
+                "tariff",
+                "bocenter",
+                "--format",
+                "json",
+                "--date",
+                "2025-03-01",
+            ],
+        ),
+        (
+            "explain_a1",
+            vec!["explain", "bocenter", "--agreement", "A1"],
+        ),
     ] {
         let r = takst(&args);
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
@@ -42,6 +67,8 @@ fn out_file_is_written_whole() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.is_empty());
     let written = std::fs::read_to_string(&out).unwrap();
-    assert!(written.starts_with("staff,band,annual_cost_per_fte,net_hours,manned_rate,direct_rate,price_per_hour\n"));
+    assert!(written.starts_with(
+        "staff,band,annual_cost_per_fte,net_hours,manned_rate,direct_rate,price_per_hour\n"
+    ));
     assert_eq!(written.lines().count(), 7);
 }

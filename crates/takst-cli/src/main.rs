@@ -5,7 +5,9 @@
 //! condition met) or 2 (bad input or usage).
 
 mod cmd;
+#[allow(dead_code)] // format_kr: used by the reports
 mod danish;
+#[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
 mod render;
@@ -72,7 +74,11 @@ fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> Exi
                 }
             } else {
                 let mut stdout = std::io::stdout().lock();
-                if stdout.write_all(o.text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                if stdout
+                    .write_all(o.text.as_bytes())
+                    .and_then(|_| stdout.flush())
+                    .is_err()
+                {
                     return ExitCode::from(2);
                 }
             }
@@ -90,10 +96,18 @@ fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> Exi
                 let _ = writeln!(stderr, "{p}");
             }
             if problems.len() > MAX_PROBLEMS {
-                let _ = writeln!(stderr, "… and {} more problems", problems.len() - MAX_PROBLEMS);
+                let _ = writeln!(
+                    stderr,
+                    "… and {} more problems",
+                    problems.len() - MAX_PROBLEMS
+                );
             }
             let n = problems.len();
-            let _ = writeln!(stderr, "error: {n} problem{} in the input; nothing was written", if n == 1 { "" } else { "s" });
+            let _ = writeln!(
+                stderr,
+                "error: {n} problem{} in the input; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::from(2)
         }
     }

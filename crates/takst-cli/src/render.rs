@@ -148,12 +148,23 @@ impl Table {
             out.push('\n');
         };
         line(
-            self.columns.iter().zip(&numeric).map(|(c, n)| (c.label.to_string(), *n)).collect(),
+            self.columns
+                .iter()
+                .zip(&numeric)
+                .map(|(c, n)| (c.label.to_string(), *n))
+                .collect(),
             &mut out,
         );
-        line(widths.iter().map(|w| ("-".repeat(*w), false)).collect(), &mut out);
+        line(
+            widths.iter().map(|w| ("-".repeat(*w), false)).collect(),
+            &mut out,
+        );
         for r in cells {
-            let r = r.into_iter().zip(&numeric).map(|((s, _), n)| (s, *n)).collect();
+            let r = r
+                .into_iter()
+                .zip(&numeric)
+                .map(|((s, _), n)| (s, *n))
+                .collect();
             line(r, &mut out);
         }
         out
@@ -163,7 +174,12 @@ impl Table {
 pub fn cell_json(c: &Cell) -> serde_json::Value {
     match c {
         Cell::Text(s) => serde_json::Value::String(s.clone()),
-        Cell::Num(d) => serde_json::to_value(d).unwrap_or(serde_json::Value::Null),
+        // An exact JSON number with all its digits (serde_json's arbitrary_precision).
+        Cell::Num(d) => d
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
         Cell::Empty => serde_json::Value::Null,
     }
 }

@@ -55,7 +55,9 @@ pub struct FteCost {
 pub enum StaffBasis {
     Salaried(FteCost),
     /// A fixed `hourly_rate` per manned hour, for every band.
-    Fixed { hourly_rate: Decimal },
+    Fixed {
+        hourly_rate: Decimal,
+    },
 }
 
 impl StaffBasis {
@@ -95,12 +97,16 @@ impl EffectiveOverhead {
     /// `with_overhead(x)`: x × (100 + pct)/100 (markup) or x × 100/(100 − pct) (share).
     pub fn apply(&self, x: Decimal) -> Result<Decimal, CalcError> {
         match self.method {
-            OverheadMethod::Markup => x
-                .mul_(HUNDRED + self.pct, "price with overhead")?
-                .div_(HUNDRED, "price with overhead", "100"),
-            OverheadMethod::Share => x
-                .mul_(HUNDRED, "price with overhead")?
-                .div_(HUNDRED - self.pct, "price with overhead", "100 − overhead percentage"),
+            OverheadMethod::Markup => x.mul_(HUNDRED + self.pct, "price with overhead")?.div_(
+                HUNDRED,
+                "price with overhead",
+                "100",
+            ),
+            OverheadMethod::Share => x.mul_(HUNDRED, "price with overhead")?.div_(
+                HUNDRED - self.pct,
+                "price with overhead",
+                "100 − overhead percentage",
+            ),
         }
     }
 
@@ -238,7 +244,11 @@ impl<'m> Engine<'m> {
             .iter()
             .map(|d| match d.amount {
                 Amount::Fixed(h) => Ok(h),
-                Amount::Pct(p) => wt.gross_hours.mul_(p, "deduction")?.div_(HUNDRED, "deduction", "100"),
+                Amount::Pct(p) => {
+                    wt.gross_hours
+                        .mul_(p, "deduction")?
+                        .div_(HUNDRED, "deduction", "100")
+                }
             })
             .collect::<Result<_, _>>()
             .map_err(|e| vec![calc_problem(&wt.origin.pos, e)])?;
@@ -270,7 +280,10 @@ impl<'m> Engine<'m> {
                     staff.push(basis);
                     rates.push(rs);
                 }
-                Err(e) => problems.push(calc_problem(&s.origin.pos, e.in_context(&format!("staff {}", s.id)))),
+                Err(e) => problems.push(calc_problem(
+                    &s.origin.pos,
+                    e.in_context(&format!("staff {}", s.id)),
+                )),
             }
         }
         if !problems.is_empty() {
@@ -320,7 +333,11 @@ impl<'m> Engine<'m> {
     pub fn tariff(&self, a: usize) -> Result<Tariff, Problem> {
         let ag = &self.model.agreements[a];
         let ti = *self.tilbud_index.get(&ag.tilbud.id).ok_or_else(|| {
-            Problem::new(Code::UnknownTilbud, ag.tilbud.pos.clone(), format!("unknown tilbud `{}`", ag.tilbud.id))
+            Problem::new(
+                Code::UnknownTilbud,
+                ag.tilbud.pos.clone(),
+                format!("unknown tilbud `{}`", ag.tilbud.id),
+            )
         })?;
         let base = &self.tilbud[ti];
         let mut lines = Vec::with_capacity(self.needs_of[a].len());
@@ -338,7 +355,11 @@ impl<'m> Engine<'m> {
                     .hours_per_week
                     .mul_(Decimal::from(n.ratio.staff), "need line per day")?
                     .mul_(price, "need line per day")?
-                    .div_(Decimal::from(n.ratio.citizens) * Decimal::from(7), "need line per day", "7")?;
+                    .div_(
+                        Decimal::from(n.ratio.citizens) * Decimal::from(7),
+                        "need line per day",
+                        "7",
+                    )?;
                 Ok::<_, CalcError>((staff_hours, per_day))
             })();
             let (staff_hours, per_day) = r.map_err(|e| calc_problem(&n.origin.pos, e))?;
@@ -359,7 +380,8 @@ impl<'m> Engine<'m> {
             let per_day = base.grundtakst.add_(individual, "tariff per day")?;
             Ok::<_, CalcError>((individual_exact, individual, per_day))
         })();
-        let (individual_exact, individual, per_day) = r.map_err(|e| calc_problem(&ag.origin.pos, e))?;
+        let (individual_exact, individual, per_day) =
+            r.map_err(|e| calc_problem(&ag.origin.pos, e))?;
         Ok(Tariff {
             agreement: a,
             tilbud: ti,
@@ -390,12 +412,24 @@ impl<'m> Engine<'m> {
     }
 
     /// Indices of a staff and band reference.
-    pub fn resolve(&self, staff: &crate::model::Ref, band: &crate::model::Ref) -> Result<(usize, usize), Problem> {
+    pub fn resolve(
+        &self,
+        staff: &crate::model::Ref,
+        band: &crate::model::Ref,
+    ) -> Result<(usize, usize), Problem> {
         let si = *self.staff_index.get(&staff.id).ok_or_else(|| {
-            Problem::new(Code::UnknownStaff, staff.pos.clone(), format!("unknown staff category `{}`", staff.id))
+            Problem::new(
+                Code::UnknownStaff,
+                staff.pos.clone(),
+                format!("unknown staff category `{}`", staff.id),
+            )
         })?;
         let bi = *self.band_index.get(&band.id).ok_or_else(|| {
-            Problem::new(Code::UnknownBand, band.pos.clone(), format!("unknown band `{}`", band.id))
+            Problem::new(
+                Code::UnknownBand,
+                band.pos.clone(),
+                format!("unknown band `{}`", band.id),
+            )
         })?;
         Ok((si, bi))
     }
@@ -421,7 +455,11 @@ impl CalcError {
     }
 }
 
-fn staff_basis(s: &crate::model::Staff, model_net: Decimal, paid_hours: Decimal) -> Result<StaffBasis, CalcError> {
+fn staff_basis(
+    s: &crate::model::Staff,
+    model_net: Decimal,
+    paid_hours: Decimal,
+) -> Result<StaffBasis, CalcError> {
     let salary = match s.pay {
         Pay::HourlyRate(r) => return Ok(StaffBasis::Fixed { hourly_rate: r }),
         Pay::Annual(a) => a,
@@ -474,7 +512,11 @@ fn staff_basis(s: &crate::model::Staff, model_net: Decimal, paid_hours: Decimal)
     }))
 }
 
-fn band_rate(s: &crate::model::Staff, basis: &StaffBasis, supplement_pct: Decimal) -> Result<BandRate, CalcError> {
+fn band_rate(
+    s: &crate::model::Staff,
+    basis: &StaffBasis,
+    supplement_pct: Decimal,
+) -> Result<BandRate, CalcError> {
     let (base, supplement) = match basis {
         StaffBasis::Fixed { hourly_rate } => (*hourly_rate, Decimal::ZERO),
         StaffBasis::Salaried(c) => {
@@ -484,7 +526,11 @@ fn band_rate(s: &crate::model::Staff, basis: &StaffBasis, supplement_pct: Decima
                 .salary
                 .mul_(supplement_pct, "supplement")?
                 .mul_(HUNDRED + s.supplement_pension_pct, "supplement")?
-                .div_(c.paid_hours.mul_(Decimal::from(10_000), "supplement")?, "supplement", "paid hours")?;
+                .div_(
+                    c.paid_hours.mul_(Decimal::from(10_000), "supplement")?,
+                    "supplement",
+                    "paid hours",
+                )?;
             (base, supplement)
         }
     };
@@ -503,7 +549,11 @@ fn band_rate(s: &crate::model::Staff, basis: &StaffBasis, supplement_pct: Decima
     })
 }
 
-fn price_table(model: &Model, rates: &[Vec<BandRate>], oh: &EffectiveOverhead) -> Result<Vec<Vec<Price>>, CalcError> {
+fn price_table(
+    model: &Model,
+    rates: &[Vec<BandRate>],
+    oh: &EffectiveOverhead,
+) -> Result<Vec<Vec<Price>>, CalcError> {
     rates
         .iter()
         .map(|row| {
@@ -540,10 +590,18 @@ fn base_tariff(
     let mut shared_lines = Vec::with_capacity(t.shared.len());
     for sh in &t.shared {
         let si = *staff_index.get(&sh.staff.id).ok_or_else(|| {
-            Problem::new(Code::UnknownStaff, sh.staff.pos.clone(), format!("unknown staff category `{}`", sh.staff.id))
+            Problem::new(
+                Code::UnknownStaff,
+                sh.staff.pos.clone(),
+                format!("unknown staff category `{}`", sh.staff.id),
+            )
         })?;
         let bi = *band_index.get(&sh.band.id).ok_or_else(|| {
-            Problem::new(Code::UnknownBand, sh.band.pos.clone(), format!("unknown band `{}`", sh.band.id))
+            Problem::new(
+                Code::UnknownBand,
+                sh.band.pos.clone(),
+                format!("unknown band `{}`", sh.band.id),
+            )
         })?;
         let v = sh
             .hours_per_week
@@ -554,7 +612,12 @@ fn base_tariff(
         shared_lines.push(v);
     }
     let at = |e: CalcError| calc_problem(&t.origin.pos, e.in_context(&format!("tilbud {}", t.id)));
-    let kind_sum = |k: CostKind| sum(t.costs.iter().filter(|c| c.kind == k).map(|c| c.amount), "costs");
+    let kind_sum = |k: CostKind| {
+        sum(
+            t.costs.iter().filter(|c| c.kind == k).map(|c| c.amount),
+            "costs",
+        )
+    };
     let shared = sum(shared_lines.iter().copied(), "shared staffing").map_err(at)?;
     let other = kind_sum(CostKind::Other).map_err(at)?;
     let capital = kind_sum(CostKind::Capital).map_err(at)?;

@@ -22,6 +22,7 @@ pub enum Unit {
     KronerPerDay,
     KronerPerYear,
     KronerPerHour,
+    KronerPerMonth,
     Hours,
     HoursPerWeek,
     Days,
@@ -38,6 +39,8 @@ pub struct Node {
     pub key: String,
     /// Danish label for people.
     pub label: String,
+    /// The exact value, as a JSON number with all its digits.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub value: Decimal,
     pub unit: Unit,
     /// How the children combine into the value, in symbols; absent for inputs.
@@ -112,8 +115,13 @@ impl<'m> Engine<'m> {
                 let n = &m.needs[l.need];
                 let staff = &m.staff[l.staff];
                 let band = &m.bands[l.band];
-                let mut hours = Node::new("hours_per_week", "borgertimer pr. uge", n.hours_per_week, Unit::HoursPerWeek)
-                    .input(&n.origin, "hours_per_week");
+                let mut hours = Node::new(
+                    "hours_per_week",
+                    "borgertimer pr. uge",
+                    n.hours_per_week,
+                    Unit::HoursPerWeek,
+                )
+                .input(&n.origin, "hours_per_week");
                 hours.at = Some(format!("{}:{}", n.origin.pos.file, n.origin.pos.line));
                 let staff_hours = Node::new(
                     "staff_hours_per_week",
@@ -137,12 +145,26 @@ impl<'m> Engine<'m> {
                 line
             })
             .collect();
-        let individual_exact = Node::new("individual_exact", "individuel del, uafrundet", t.individual_exact, Unit::KronerPerDay)
-            .formula("Σ need lines")
-            .with(lines);
-        let individual = Node::new("individual", "individuel takst (tillægstakst)", t.individual, Unit::KronerPerDay)
-            .formula(&format!("round({}, {})", rounding.tariff, rounding.mode.as_str()))
-            .with(vec![individual_exact]);
+        let individual_exact = Node::new(
+            "individual_exact",
+            "individuel del, uafrundet",
+            t.individual_exact,
+            Unit::KronerPerDay,
+        )
+        .formula("Σ need lines")
+        .with(lines);
+        let individual = Node::new(
+            "individual",
+            "individuel takst (tillægstakst)",
+            t.individual,
+            Unit::KronerPerDay,
+        )
+        .formula(&format!(
+            "round({}, {})",
+            rounding.tariff,
+            rounding.mode.as_str()
+        ))
+        .with(vec![individual_exact]);
         let grund = self.explain_tilbud(t.tilbud);
         let mut root = Node::new(
             "tariff_per_day",
@@ -154,7 +176,12 @@ impl<'m> Engine<'m> {
         .with(vec![grund, individual]);
         root.at = Some(format!("{}:{}", ag.origin.pos.file, ag.origin.pos.line));
         if let Some(a) = ag.agreed_tariff {
-            let mut agreed = Node::new("agreed_tariff", "aftalt takst (betales)", a, Unit::KronerPerDay);
+            let mut agreed = Node::new(
+                "agreed_tariff",
+                "aftalt takst (betales)",
+                a,
+                Unit::KronerPerDay,
+            );
             agreed.at = root.at.clone();
             root.children.push(agreed);
         }
@@ -166,15 +193,21 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let t = &m.tilbud[ti];
         let b = &self.tilbud[ti];
-        let y = Node::new("days_per_year", "dage pr. år", m.days_per_year, Unit::Days).input(&m.origin, "days_per_year");
+        let y = Node::new("days_per_year", "dage pr. år", m.days_per_year, Unit::Days)
+            .input(&m.origin, "days_per_year");
         let shared: Vec<Node> = t
             .shared
             .iter()
             .zip(&b.shared_lines)
             .map(|(sh, v)| {
                 let (si, bi) = (self.staff_index[&sh.staff.id], self.band_index[&sh.band.id]);
-                let hours = Node::new("hours_per_week", "normeringstimer pr. uge", sh.hours_per_week, Unit::HoursPerWeek)
-                    .input(&sh.origin, "hours_per_week");
+                let hours = Node::new(
+                    "hours_per_week",
+                    "normeringstimer pr. uge",
+                    sh.hours_per_week,
+                    Unit::HoursPerWeek,
+                )
+                .input(&sh.origin, "hours_per_week");
                 let rate = self.explain_manned(si, bi);
                 Node::new("shared_line", sh.name.clone(), *v, Unit::KronerPerYear)
                     .formula("hours_per_week × days_per_year / 7 × manned_rate")
@@ -186,56 +219,127 @@ impl<'m> Engine<'m> {
             t.costs
                 .iter()
                 .filter(|c| c.kind == kind)
-                .map(|c| Node::new("cost", c.name.clone(), c.amount, Unit::KronerPerYear).input(&c.origin, "amount"))
+                .map(|c| {
+                    Node::new("cost", c.name.clone(), c.amount, Unit::KronerPerYear)
+                        .input(&c.origin, "amount")
+                })
                 .collect()
         };
         let rule = &b.overhead_rule;
         let oh_origin = t.overhead.origin.as_ref().unwrap_or(&m.overhead.origin);
-        let pct = Node::new("overhead_pct", "overheadprocent", rule.pct, Unit::Percent).input(oh_origin, "pct");
-        let base_formula = if rule.include_capital { "shared + other + capital" } else { "shared + other" };
+        let pct = Node::new("overhead_pct", "overheadprocent", rule.pct, Unit::Percent)
+            .input(oh_origin, "pct");
+        let base_formula = if rule.include_capital {
+            "shared + other + capital"
+        } else {
+            "shared + other"
+        };
         let oh_formula = match rule.method {
             crate::model::OverheadMethod::Markup => "overhead_base × pct / 100",
             crate::model::OverheadMethod::Share => "overhead_base × pct / (100 − pct)",
         };
         let sum_node = |key: &str, label: &str, v: Decimal, ch: Vec<Node>| {
-            Node::new(key, label, v, Unit::KronerPerYear).formula("Σ lines").with(ch)
+            Node::new(key, label, v, Unit::KronerPerYear)
+                .formula("Σ lines")
+                .with(ch)
         };
         let shared_n = sum_node("shared", "fællesydelser (grundnormering)", b.shared, shared);
-        let other_n = sum_node("other", "andre omkostninger", b.other, costs(CostKind::Other));
-        let capital_n = sum_node("capital", "kapitalomkostninger", b.capital, costs(CostKind::Capital));
-        let income_n = sum_node("income", "indtægter (fratrækkes)", b.income, costs(CostKind::Income));
-        let overhead = Node::new("overhead", "overhead (indirekte omkostninger)", b.overhead, Unit::KronerPerYear)
-            .formula(oh_formula)
-            .with(vec![
-                Node::new("overhead_base", "grundlag for overhead", b.overhead_base, Unit::KronerPerYear).formula(base_formula),
-                pct,
-            ]);
-        let settlement = Node::new("settlement", "efterregulering (år t−2)", b.settlement, Unit::KronerPerYear).input(&t.origin, "settlement");
-        let cost_base = Node::new("cost_base", "omkostningsgrundlag", b.cost_base, Unit::KronerPerYear)
-            .formula("shared + other + capital + overhead − income + settlement")
-            .with(vec![shared_n, other_n, capital_n, overhead, income_n, settlement]);
+        let other_n = sum_node(
+            "other",
+            "andre omkostninger",
+            b.other,
+            costs(CostKind::Other),
+        );
+        let capital_n = sum_node(
+            "capital",
+            "kapitalomkostninger",
+            b.capital,
+            costs(CostKind::Capital),
+        );
+        let income_n = sum_node(
+            "income",
+            "indtægter (fratrækkes)",
+            b.income,
+            costs(CostKind::Income),
+        );
+        let overhead = Node::new(
+            "overhead",
+            "overhead (indirekte omkostninger)",
+            b.overhead,
+            Unit::KronerPerYear,
+        )
+        .formula(oh_formula)
+        .with(vec![
+            Node::new(
+                "overhead_base",
+                "grundlag for overhead",
+                b.overhead_base,
+                Unit::KronerPerYear,
+            )
+            .formula(base_formula),
+            pct,
+        ]);
+        let settlement = Node::new(
+            "settlement",
+            "efterregulering (år t−2)",
+            b.settlement,
+            Unit::KronerPerYear,
+        )
+        .input(&t.origin, "settlement");
+        let cost_base = Node::new(
+            "cost_base",
+            "omkostningsgrundlag",
+            b.cost_base,
+            Unit::KronerPerYear,
+        )
+        .formula("shared + other + capital + overhead − income + settlement")
+        .with(vec![
+            shared_n, other_n, capital_n, overhead, income_n, settlement,
+        ]);
         let occupied = Node::new("occupied_days", "belagte døgn", b.occupied_days, Unit::Days)
             .formula("places × days_per_year × occupancy_pct / 100")
             .with(vec![
                 Node::new("places", "pladser", t.places, Unit::Places).input(&t.origin, "places"),
                 y,
-                Node::new("occupancy_pct", "belægningsprocent", t.occupancy_pct, Unit::Percent).input(&t.origin, "occupancy_pct"),
+                Node::new(
+                    "occupancy_pct",
+                    "belægningsprocent",
+                    t.occupancy_pct,
+                    Unit::Percent,
+                )
+                .input(&t.origin, "occupancy_pct"),
             ]);
-        let exact = Node::new("grundtakst_exact", "grundtakst, uafrundet", b.exact, Unit::KronerPerDay)
-            .formula("cost_base / occupied_days")
-            .with(vec![cost_base, occupied]);
+        let exact = Node::new(
+            "grundtakst_exact",
+            "grundtakst, uafrundet",
+            b.exact,
+            Unit::KronerPerDay,
+        )
+        .formula("cost_base / occupied_days")
+        .with(vec![cost_base, occupied]);
         let r = &m.rounding;
-        Node::new("grundtakst", format!("grundtakst, {}", t.name), b.grundtakst, Unit::KronerPerDay)
-            .formula(&format!("round({}, {})", r.tariff, r.mode.as_str()))
-            .input(&t.origin, "id")
-            .with(vec![exact])
+        Node::new(
+            "grundtakst",
+            format!("grundtakst, {}", t.name),
+            b.grundtakst,
+            Unit::KronerPerDay,
+        )
+        .formula(&format!("round({}, {})", r.tariff, r.mode.as_str()))
+        .input(&t.origin, "id")
+        .with(vec![exact])
     }
 
     /// The published price of staff `si` in band `bi` for tilbud `ti`.
     pub fn explain_price(&self, ti: usize, si: usize, bi: usize) -> Node {
         let m = self.model;
         let b = &self.tilbud[ti];
-        self.price_node(&b.overhead_rule, b.prices[si][bi], m.tilbud[ti].overhead.origin.as_ref(), si, bi)
+        self.price_node(
+            &b.overhead_rule,
+            b.prices[si][bi],
+            m.tilbud[ti].overhead.origin.as_ref(),
+            si,
+            bi,
+        )
     }
 
     /// The price with the model's overhead (as `takst rates` prints it).
@@ -254,25 +358,47 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let s = &m.staff[si];
         let rate = &self.rates[si][bi];
-        let direct = Node::new("direct_rate", "pris pr. borgerrettet time før overhead", rate.direct, Unit::KronerPerHour)
-            .formula("manned_rate / direct_share")
-            .with(vec![
-                self.explain_manned(si, bi),
-                Node::new("direct_share", "borgerrettet andel", s.direct_share, Unit::Share).input(&s.origin, "direct_share"),
-            ]);
+        let direct = Node::new(
+            "direct_rate",
+            "pris pr. borgerrettet time før overhead",
+            rate.direct,
+            Unit::KronerPerHour,
+        )
+        .formula("manned_rate / direct_share")
+        .with(vec![
+            self.explain_manned(si, bi),
+            Node::new(
+                "direct_share",
+                "borgerrettet andel",
+                s.direct_share,
+                Unit::Share,
+            )
+            .input(&s.origin, "direct_share"),
+        ]);
         let origin = override_origin.unwrap_or(&m.overhead.origin);
-        let oh = Node::new("overhead_pct", "overheadprocent", rule.pct, Unit::Percent).input(origin, "pct");
+        let oh = Node::new("overhead_pct", "overheadprocent", rule.pct, Unit::Percent)
+            .input(origin, "pct");
         let f = match rule.method {
             crate::model::OverheadMethod::Markup => "direct_rate × (1 + pct/100)",
             crate::model::OverheadMethod::Share => "direct_rate × 100 / (100 − pct)",
         };
-        let exact = Node::new("price_exact", "timepris, uafrundet", price.exact, Unit::KronerPerHour)
-            .formula(f)
-            .with(vec![direct, oh]);
+        let exact = Node::new(
+            "price_exact",
+            "timepris, uafrundet",
+            price.exact,
+            Unit::KronerPerHour,
+        )
+        .formula(f)
+        .with(vec![direct, oh]);
         let r = &m.rounding;
-        Node::new("price", format!("timepris, {}, {}", s.name, m.bands[bi].name), price.published, Unit::KronerPerHour)
-            .formula(&format!("round({}, {})", r.rate, r.mode.as_str()))
-            .with(vec![exact])
+        Node::new(
+            "price",
+            format!("timepris, {}, {}", s.name, m.bands[bi].name),
+            price.published,
+            Unit::KronerPerHour,
+        )
+        .formula(&format!("round({}, {})", r.rate, r.mode.as_str()))
+        .with(vec![exact])
     }
 
     /// The manned rate of staff `si` in band `bi`.
@@ -283,28 +409,67 @@ impl<'m> Engine<'m> {
         let rate = &self.rates[si][bi];
         let label = format!("pris pr. normeret time, {}, {}", s.name, band.name);
         match &self.staff[si] {
-            StaffBasis::Fixed { hourly_rate } => Node::new("manned_rate", label, rate.manned, Unit::KronerPerHour)
-                .formula("hourly_rate")
-                .with(vec![Node::new("hourly_rate", "fast timepris", *hourly_rate, Unit::KronerPerHour).input(&s.origin, "hourly_rate")]),
+            StaffBasis::Fixed { hourly_rate } => {
+                Node::new("manned_rate", label, rate.manned, Unit::KronerPerHour)
+                    .formula("hourly_rate")
+                    .with(vec![Node::new(
+                        "hourly_rate",
+                        "fast timepris",
+                        *hourly_rate,
+                        Unit::KronerPerHour,
+                    )
+                    .input(&s.origin, "hourly_rate")])
+            }
             StaffBasis::Salaried(c) => {
-                let base = Node::new("base_rate", "årsværkspris pr. nettotime", rate.base, Unit::KronerPerHour)
-                    .formula("annual_cost / net_hours")
-                    .with(vec![self.explain_fte(si), self.explain_net_hours(si)]);
-                let supp = Node::new("supplement", "ulempetillæg pr. time", rate.supplement, Unit::KronerPerHour)
-                    .formula("hourly_pay × supplement_pct/100 × (1 + supplement_pension_pct/100)")
-                    .with(vec![
-                        Node::new("hourly_pay", "timeløn", c.hourly_pay, Unit::KronerPerHour)
-                            .formula("salary / paid_hours")
-                            .with(vec![
-                                Node::new("salary", "årsløn", c.salary, Unit::KronerPerYear),
-                                Node::new("paid_hours", "betalte timer pr. årsværk", c.paid_hours, Unit::Hours)
-                                    .input(&m.working_time.origin, "paid_hours"),
-                            ]),
-                        Node::new("supplement_pct", format!("tillægsprocent, {}", band.name), band.supplement_pct, Unit::Percent)
-                            .input(&band.origin, "supplement_pct"),
-                        Node::new("supplement_pension_pct", "pension af tillæg", s.supplement_pension_pct, Unit::Percent)
-                            .input(&s.origin, "supplement_pension_pct"),
-                    ]);
+                let salary_key = if matches!(s.pay, Pay::Monthly(_)) {
+                    "monthly_salary"
+                } else {
+                    "annual_salary"
+                };
+                let base = Node::new(
+                    "base_rate",
+                    "årsværkspris pr. nettotime",
+                    rate.base,
+                    Unit::KronerPerHour,
+                )
+                .formula("annual_cost / net_hours")
+                .with(vec![self.explain_fte(si), self.explain_net_hours(si)]);
+                let supp = Node::new(
+                    "supplement",
+                    "ulempetillæg pr. time",
+                    rate.supplement,
+                    Unit::KronerPerHour,
+                )
+                .formula("hourly_pay × supplement_pct/100 × (1 + supplement_pension_pct/100)")
+                .with(vec![
+                    Node::new("hourly_pay", "timeløn", c.hourly_pay, Unit::KronerPerHour)
+                        .formula("salary / paid_hours")
+                        .with(vec![
+                            Node::new("salary", "årsløn", c.salary, Unit::KronerPerYear)
+                                .input(&s.origin, salary_key),
+                            Node::new(
+                                "paid_hours",
+                                "betalte timer pr. årsværk",
+                                c.paid_hours,
+                                Unit::Hours,
+                            )
+                            .input(&m.working_time.origin, "paid_hours"),
+                        ]),
+                    Node::new(
+                        "supplement_pct",
+                        format!("tillægsprocent, {}", band.name),
+                        band.supplement_pct,
+                        Unit::Percent,
+                    )
+                    .input(&band.origin, "supplement_pct"),
+                    Node::new(
+                        "supplement_pension_pct",
+                        "pension af tillæg",
+                        s.supplement_pension_pct,
+                        Unit::Percent,
+                    )
+                    .input(&s.origin, "supplement_pension_pct"),
+                ]);
                 Node::new("manned_rate", label, rate.manned, Unit::KronerPerHour)
                     .formula("base_rate + supplement")
                     .with(vec![base, supp])
@@ -317,20 +482,44 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let s = &m.staff[si];
         if let Some(n) = s.net_hours {
-            return Node::new("net_hours", "nettotimer pr. årsværk (fastsat for faggruppen)", n, Unit::Hours).input(&s.origin, "net_hours");
+            return Node::new(
+                "net_hours",
+                "nettotimer pr. årsværk (fastsat for faggruppen)",
+                n,
+                Unit::Hours,
+            )
+            .input(&s.origin, "net_hours");
         }
         let wt = &m.working_time;
-        let mut ch = vec![Node::new("gross_hours", "bruttoarbejdstid", wt.gross_hours, Unit::Hours).input(&wt.origin, "gross_hours")];
+        let mut ch = vec![Node::new(
+            "gross_hours",
+            "bruttoarbejdstid",
+            wt.gross_hours,
+            Unit::Hours,
+        )
+        .input(&wt.origin, "gross_hours")];
         for (d, h) in wt.deductions.iter().zip(&self.deduction_hours) {
-            let mut n = Node::new("deduction", d.name.clone(), *h, Unit::Hours).input(&d.origin, "name");
+            let mut n =
+                Node::new("deduction", d.name.clone(), *h, Unit::Hours).input(&d.origin, "name");
             if let Amount::Pct(p) = d.amount {
-                n = n.formula("gross_hours × pct / 100").with(vec![Node::new("pct", "procent af bruttoarbejdstid", p, Unit::Percent).input(&d.origin, "pct")]);
+                n = n.formula("gross_hours × pct / 100").with(vec![Node::new(
+                    "pct",
+                    "procent af bruttoarbejdstid",
+                    p,
+                    Unit::Percent,
+                )
+                .input(&d.origin, "pct")]);
             }
             ch.push(n);
         }
-        Node::new("net_hours", "nettoarbejdstid pr. årsværk", self.model_net_hours, Unit::Hours)
-            .formula("gross_hours − Σ deductions")
-            .with(ch)
+        Node::new(
+            "net_hours",
+            "nettoarbejdstid pr. årsværk",
+            self.model_net_hours,
+            Unit::Hours,
+        )
+        .formula("gross_hours − Σ deductions")
+        .with(ch)
     }
 
     /// Annual cost of one FTE of staff `si` (salaried only).
@@ -338,40 +527,91 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let s = &m.staff[si];
         let Some(c) = self.staff[si].fte() else {
-            return Node::new("annual_cost", "årsværkspris", Decimal::ZERO, Unit::KronerPerYear);
+            return Node::new(
+                "annual_cost",
+                "årsværkspris",
+                Decimal::ZERO,
+                Unit::KronerPerYear,
+            );
         };
         let salary = match s.pay {
             Pay::Monthly(x) => Node::new("salary", "årsløn", c.salary, Unit::KronerPerYear)
                 .formula("monthly_salary × 12")
-                .with(vec![Node::new("monthly_salary", "månedsløn", x, Unit::KronerPerYear).input(&s.origin, "monthly_salary")]),
-            _ => Node::new("salary", "årsløn", c.salary, Unit::KronerPerYear).input(&s.origin, "annual_salary"),
+                .with(vec![Node::new(
+                    "monthly_salary",
+                    "månedsløn",
+                    x,
+                    Unit::KronerPerMonth,
+                )
+                .input(&s.origin, "monthly_salary")]),
+            _ => Node::new("salary", "årsløn", c.salary, Unit::KronerPerYear)
+                .input(&s.origin, "annual_salary"),
         };
         let pension = Node::new("pension", "pension", c.pension, Unit::KronerPerYear)
             .formula("salary × pension_pct / 100")
-            .with(vec![Node::new("pension_pct", "pensionsprocent", s.pension_pct, Unit::Percent).input(&s.origin, "pension_pct")]);
+            .with(vec![Node::new(
+                "pension_pct",
+                "pensionsprocent",
+                s.pension_pct,
+                Unit::Percent,
+            )
+            .input(&s.origin, "pension_pct")]);
         let item = |it: &crate::model::Item, v: Decimal, key: &str| {
             let n = Node::new(key, it.name.clone(), v, Unit::KronerPerYear);
             match it.amount {
                 Amount::Fixed(_) => n.input(&it.origin, "amount"),
                 Amount::Pct(p) => {
-                    let base = if key == "per_fte_item" && it.base == PctBase::Pay { "pay" } else { "salary" };
+                    let base = if key == "per_fte_item" && it.base == PctBase::Pay {
+                        "pay"
+                    } else {
+                        "salary"
+                    };
                     n.formula(&format!("{base} × pct / 100"))
-                        .with(vec![Node::new("pct", "procent", p, Unit::Percent).input(&it.origin, "pct")])
+                        .with(vec![
+                            Node::new("pct", "procent", p, Unit::Percent).input(&it.origin, "pct")
+                        ])
                 }
             }
         };
-        let oncost = Node::new("oncost", "øvrige lønomkostninger", c.oncost, Unit::KronerPerYear)
-            .formula("Σ items")
-            .with(s.oncost.iter().zip(&c.oncost_items).map(|(it, v)| item(it, *v, "oncost_item")).collect());
+        let oncost = Node::new(
+            "oncost",
+            "øvrige lønomkostninger",
+            c.oncost,
+            Unit::KronerPerYear,
+        )
+        .formula("Σ items")
+        .with(
+            s.oncost
+                .iter()
+                .zip(&c.oncost_items)
+                .map(|(it, v)| item(it, *v, "oncost_item"))
+                .collect(),
+        );
         let pay = Node::new("pay", "lønsum pr. årsværk", c.pay, Unit::KronerPerYear)
             .formula("salary + pension + oncost")
             .with(vec![salary, pension, oncost]);
-        let per_fte = Node::new("per_fte", "udgifter pr. årsværk", c.per_fte, Unit::KronerPerYear)
-            .formula("Σ items")
-            .with(s.per_fte.iter().zip(&c.per_fte_items).map(|(it, v)| item(it, *v, "per_fte_item")).collect());
-        Node::new("annual_cost", format!("årsværkspris, {}", s.name), c.annual, Unit::KronerPerYear)
-            .formula("pay + per_fte")
-            .input(&s.origin, "id")
-            .with(vec![pay, per_fte])
+        let per_fte = Node::new(
+            "per_fte",
+            "udgifter pr. årsværk",
+            c.per_fte,
+            Unit::KronerPerYear,
+        )
+        .formula("Σ items")
+        .with(
+            s.per_fte
+                .iter()
+                .zip(&c.per_fte_items)
+                .map(|(it, v)| item(it, *v, "per_fte_item"))
+                .collect(),
+        );
+        Node::new(
+            "annual_cost",
+            format!("årsværkspris, {}", s.name),
+            c.annual,
+            Unit::KronerPerYear,
+        )
+        .formula("pay + per_fte")
+        .input(&s.origin, "id")
+        .with(vec![pay, per_fte])
     }
 }

@@ -36,17 +36,22 @@ impl Pos {
 
 impl std::fmt::Display for Pos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)?;
-        if self.col > 0 {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        if self.line > 0 && self.col > 0 {
             write!(f, ":{}", self.col)?;
         }
         Ok(())
     }
 }
 
-/// Where a table or row came from: its position, the `source` and `note`
-/// texts it carried, and the line of each key it set (TOML) so that
-/// `explain` can cite the line of a single value.
+/// Where a table or row came from: its position (whose `field` is the
+/// table's path, e.g. `tilbud.shared`, or empty for a CSV row), the `source`
+/// and `note` texts it carried, and the line and column of each key it set
+/// (TOML key or CSV column), so that `explain` and the validation can cite
+/// a single value.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Origin {
     pub pos: Pos,
@@ -55,7 +60,7 @@ pub struct Origin {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     #[serde(skip)]
-    pub key_lines: Vec<(String, u64)>,
+    pub keys: Vec<(String, u64, u64)>,
 }
 
 impl Origin {
@@ -68,11 +73,29 @@ impl Origin {
 
     /// The line on which `key` was set, or the table's own line.
     pub fn line_of(&self, key: &str) -> u64 {
-        self.key_lines
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, l)| *l)
-            .unwrap_or(self.pos.line)
+        self.pos_of(key).line
+    }
+
+    /// Whether `key` was given.
+    pub fn has(&self, key: &str) -> bool {
+        self.keys.iter().any(|(k, _, _)| k == key)
+    }
+
+    /// The position of `key` (its line and column, field `path.key`), or
+    /// the table's own position when the key was not given.
+    pub fn pos_of(&self, key: &str) -> Pos {
+        let field = if self.pos.field.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.pos.field)
+        };
+        match self.keys.iter().find(|(k, _, _)| k == key) {
+            Some((_, line, col)) => Pos::new(self.pos.file.clone(), *line, *col, field),
+            None => Pos {
+                field,
+                ..self.pos.clone()
+            },
+        }
     }
 
     /// `file:line` of `key`.
@@ -333,6 +356,20 @@ pub struct Model {
     pub agreements: Vec<Agreement>,
     pub needs: Vec<Need>,
     pub origin: Origin,
+    /// Ids of items that were declared but could not be read (their
+    /// problems are already reported). References to them are not reported
+    /// again as unknown.
+    #[serde(skip)]
+    pub unreadable: Unreadable,
+}
+
+/// Ids declared by items with problems, per kind.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unreadable {
+    pub staff: Vec<String>,
+    pub bands: Vec<String>,
+    pub tilbud: Vec<String>,
+    pub agreements: Vec<String>,
 }
 
 impl Default for Model {
@@ -350,6 +387,7 @@ impl Default for Model {
             agreements: Vec::new(),
             needs: Vec::new(),
             origin: Origin::default(),
+            unreadable: Unreadable::default(),
         }
     }
 }

@@ -196,7 +196,11 @@ pub fn allocate(parts: &[Decimal], total: Decimal, dp: u32, mode: RoundingMode) 
     // An integer between 0 and parts.len() for consistent input.
     let mut units = ((target - floor_sum) / unit).round().to_i64().unwrap_or(0);
     let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by(|&a, &b| (parts[b] - floors[b]).cmp(&(parts[a] - floors[a])).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        (parts[b] - floors[b])
+            .cmp(&(parts[a] - floors[a]))
+            .then(a.cmp(&b))
+    });
     let mut out = floors;
     let n = out.len() as i64;
     if n == 0 {
@@ -239,14 +243,29 @@ mod tests {
             ("10", "25", "30", "20"),
         ];
         for (step, x, up, even) in cases {
-            assert_eq!(round_to(d(x), d(step), RoundingMode::HalfUp).unwrap(), d(up), "{x} step {step} half-up");
-            assert_eq!(round_to(d(x), d(step), RoundingMode::HalfEven).unwrap(), d(even), "{x} step {step} half-even");
+            assert_eq!(
+                round_to(d(x), d(step), RoundingMode::HalfUp).unwrap(),
+                d(up),
+                "{x} step {step} half-up"
+            );
+            assert_eq!(
+                round_to(d(x), d(step), RoundingMode::HalfEven).unwrap(),
+                d(even),
+                "{x} step {step} half-even"
+            );
         }
     }
 
     #[test]
     fn allocation_sums_to_rounded_total() {
-        let parts = [d("5030676.6195"), d("1531200"), d("600000"), d("429712.597"), d("-30000"), d("0")];
+        let parts = [
+            d("5030676.6195"),
+            d("1531200"),
+            d("600000"),
+            d("429712.597"),
+            d("-30000"),
+            d("0"),
+        ];
         let total: Decimal = parts.iter().copied().sum();
         let out = allocate(&parts, total, 2, RoundingMode::HalfUp);
         assert_eq!(out.iter().copied().sum::<Decimal>(), d("7561589.22"));
@@ -267,7 +286,12 @@ mod tests {
 
     #[test]
     fn division_by_zero_is_an_error() {
-        let e = d("1").div_(Decimal::ZERO, "grundtakst", "occupied days").unwrap_err();
-        assert_eq!(e.to_string(), "grundtakst: division by zero (occupied days)");
+        let e = d("1")
+            .div_(Decimal::ZERO, "grundtakst", "occupied days")
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "grundtakst: division by zero (occupied days)"
+        );
     }
 }

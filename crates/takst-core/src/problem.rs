@@ -106,6 +106,11 @@ impl std::fmt::Display for Problem {
 /// Sort problems by file, line and column, for a stable report.
 pub fn sort(problems: &mut [Problem]) {
     problems.sort_by(|a, b| {
-        (&a.pos.file, a.pos.line, a.pos.col, a.code).cmp(&(&b.pos.file, b.pos.line, b.pos.col, b.code))
+        (&a.pos.file, a.pos.line, a.pos.col, a.code).cmp(&(
+            &b.pos.file,
+            b.pos.line,
+            b.pos.col,
+            b.code,
+        ))
     });
 }

@@ -18,20 +18,43 @@ use crate::problem::{Code, Problem};
 /// Check a model; an empty list means the model can be calculated.
 pub fn validate(m: &Model) -> Vec<Problem> {
     let mut v = Validator { out: Vec::new() };
-    let bands = v.ids("band", m.bands.iter().map(|b| (&b.id, &b.origin.pos)));
-    let staff = v.ids("staff category", m.staff.iter().map(|s| (&s.id, &s.origin.pos)));
-    let tilbud = v.ids("tilbud", m.tilbud.iter().map(|t| (&t.id, &t.origin.pos)));
-    let agreements = v.ids("agreement", m.agreements.iter().map(|a| (&a.id, &a.origin.pos)));
+    let u = &m.unreadable;
+    let mut bands = v.ids(
+        "band",
+        m.bands.iter().map(|b| (&b.id, b.origin.pos_of("id"))),
+    );
+    let mut staff = v.ids(
+        "staff category",
+        m.staff.iter().map(|s| (&s.id, s.origin.pos_of("id"))),
+    );
+    let mut tilbud = v.ids(
+        "tilbud",
+        m.tilbud.iter().map(|t| (&t.id, t.origin.pos_of("id"))),
+    );
+    let mut agreements = v.ids(
+        "agreement",
+        m.agreements
+            .iter()
+            .map(|a| (&a.id, a.origin.pos_of("agreement"))),
+    );
+    // Items that could not be read are reported already; references to them are fine.
+    for (set, ids) in [
+        (&mut bands, &u.bands),
+        (&mut staff, &u.staff),
+        (&mut tilbud, &u.tilbud),
+        (&mut agreements, &u.agreements),
+    ] {
+        set.extend(ids.iter().map(String::as_str));
+    }
 
-    let p = |o: &crate::model::Origin, key: &str| Pos {
-        line: o.line_of(key),
-        col: 0,
-        field: key.to_string(),
-        file: o.pos.file.clone(),
-    };
+    let p = |o: &crate::model::Origin, key: &str| o.pos_of(key);
 
     // Model-wide numbers.
-    v.positive(m.days_per_year, p(&m.origin, "days_per_year"), "days per year");
+    v.positive(
+        m.days_per_year,
+        p(&m.origin, "days_per_year"),
+        "days per year",
+    );
     let wt = &m.working_time;
     v.positive(wt.gross_hours, p(&wt.origin, "gross_hours"), "gross hours");
     if let Some(ph) = wt.paid_hours {
@@ -40,13 +63,25 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     for d in &wt.deductions {
         v.amount_not_negative(&d.amount, &d.origin);
     }
-    v.overhead_pct(m.overhead.pct, m.overhead.method, p(&m.overhead.origin, "pct"));
+    v.overhead_pct(
+        m.overhead.pct,
+        m.overhead.method,
+        p(&m.overhead.origin, "pct"),
+    );
 
     for b in &m.bands {
-        v.not_negative(b.supplement_pct, p(&b.origin, "supplement_pct"), "supplement");
+        v.not_negative(
+            b.supplement_pct,
+            p(&b.origin, "supplement_pct"),
+            "supplement",
+        );
     }
     for s in &m.staff {
-        v.not_negative(s.pension_pct, p(&s.origin, "pension_pct"), "pension percentage");
+        v.not_negative(
+            s.pension_pct,
+            p(&s.origin, "pension_pct"),
+            "pension percentage",
+        );
         v.not_negative(
             s.supplement_pension_pct,
             p(&s.origin, "supplement_pension_pct"),
@@ -56,16 +91,25 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             v.push(
                 Code::OutOfRange,
                 p(&s.origin, "direct_share"),
-                format!("found {}, expected a share above 0 and at most 1 (0.75 = 75 %)", s.direct_share),
+                format!(
+                    "found {}, expected a share above 0 and at most 1 (0.75 = 75 %)",
+                    s.direct_share
+                ),
             );
         }
         if let Some(n) = s.net_hours {
             v.positive(n, p(&s.origin, "net_hours"), "net hours");
         }
         match s.pay {
-            crate::model::Pay::Monthly(x) => v.not_negative(x, p(&s.origin, "monthly_salary"), "salary"),
-            crate::model::Pay::Annual(x) => v.not_negative(x, p(&s.origin, "annual_salary"), "salary"),
-            crate::model::Pay::HourlyRate(x) => v.not_negative(x, p(&s.origin, "hourly_rate"), "hourly rate"),
+            crate::model::Pay::Monthly(x) => {
+                v.not_negative(x, p(&s.origin, "monthly_salary"), "salary")
+            }
+            crate::model::Pay::Annual(x) => {
+                v.not_negative(x, p(&s.origin, "annual_salary"), "salary")
+            }
+            crate::model::Pay::HourlyRate(x) => {
+                v.not_negative(x, p(&s.origin, "hourly_rate"), "hourly rate")
+            }
         }
         for it in s.oncost.iter().chain(&s.per_fte) {
             v.amount_not_negative(&it.amount, &it.origin);
@@ -78,7 +122,10 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             v.push(
                 Code::OutOfRange,
                 p(&t.origin, "occupancy_pct"),
-                format!("found {}, expected an occupancy above 0 and at most 100 %", t.occupancy_pct),
+                format!(
+                    "found {}, expected an occupancy above 0 and at most 100 %",
+                    t.occupancy_pct
+                ),
             );
         }
         if let Some(o) = &t.overhead.origin {
@@ -103,24 +150,14 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             if to < a.from {
                 v.push(
                     Code::ToBeforeFrom,
-                    Pos {
-                        field: "to".into(),
-                        ..a.origin.pos.clone()
-                    },
+                    a.origin.pos_of("to"),
                     format!("agreement {} ends {to}, before it starts {}", a.id, a.from),
                 );
                 continue;
             }
         }
         if let Some(t) = a.agreed_tariff {
-            v.not_negative(
-                t,
-                Pos {
-                    field: "agreed_tariff".into(),
-                    ..a.origin.pos.clone()
-                },
-                "agreed tariff",
-            );
+            v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
         }
         by_citizen.entry(a.citizen.as_str()).or_default().push(i);
     }
@@ -131,14 +168,13 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         for w in idx.windows(2) {
             let (a, b) = (&m.agreements[w[0]], &m.agreements[w[1]]);
             if a.to.is_none_or(|to| b.from <= to) {
-                let until = a.to.map(|t| t.to_string()).unwrap_or_else(|| "open-ended".into());
+                let until =
+                    a.to.map(|t| t.to_string())
+                        .unwrap_or_else(|| "open-ended".into());
                 // The citizen id is personal data: the agreement ids find the rows.
                 v.push(
                     Code::Overlap,
-                    Pos {
-                        field: "from".into(),
-                        ..b.origin.pos.clone()
-                    },
+                    b.origin.pos_of("from"),
                     format!(
                         "agreement {} from {} overlaps agreement {} of the same citizen ({}..{until}, {}); expected agreements of one citizen not to overlap",
                         b.id, b.from, a.id, a.from, a.origin.pos
@@ -149,17 +185,15 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     }
 
     for n in &m.needs {
-        v.known(&agreements, &n.agreement, Code::UnknownAgreement, "agreement");
+        v.known(
+            &agreements,
+            &n.agreement,
+            Code::UnknownAgreement,
+            "agreement",
+        );
         v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
         v.known(&bands, &n.band, Code::UnknownBand, "band");
-        v.not_negative(
-            n.hours_per_week,
-            Pos {
-                field: "hours_per_week".into(),
-                ..n.origin.pos.clone()
-            },
-            "hours",
-        );
+        v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");
     }
     v.out
 }
@@ -173,17 +207,21 @@ impl Validator {
         self.out.push(Problem::new(code, pos, message));
     }
 
-    fn ids<'a>(&mut self, what: &str, items: impl Iterator<Item = (&'a String, &'a Pos)>) -> HashSet<&'a str> {
-        let mut seen: HashMap<&str, &Pos> = HashMap::new();
+    fn ids<'a>(
+        &mut self,
+        what: &str,
+        items: impl Iterator<Item = (&'a String, Pos)>,
+    ) -> HashSet<&'a str> {
+        let mut seen: HashMap<&str, Pos> = HashMap::new();
         for (id, pos) in items {
             if let Some(first) = seen.get(id.as_str()) {
+                let first = first.to_string();
                 self.push(
                     Code::DuplicateId,
-                    Pos {
-                        field: "id".into(),
-                        ..pos.clone()
-                    },
-                    format!("{what} `{id}` is defined twice (first at {first}); expected unique ids"),
+                    pos,
+                    format!(
+                        "{what} `{id}` is defined twice (first at {first}); expected unique ids"
+                    ),
                 );
             } else {
                 seen.insert(id, pos);
@@ -201,35 +239,48 @@ impl Validator {
             self.push(
                 code,
                 r.pos.clone(),
-                format!("unknown {what} `{}`; expected one of {}{more}", r.id, list.join(", ")),
+                format!(
+                    "unknown {what} `{}`; expected one of {}{more}",
+                    r.id,
+                    list.join(", ")
+                ),
             );
         }
     }
 
     fn not_negative(&mut self, x: Decimal, pos: Pos, what: &str) {
         if x.is_sign_negative() && !x.is_zero() {
-            self.push(Code::Negative, pos, format!("found {what} {x}, expected zero or more"));
+            self.push(
+                Code::Negative,
+                pos,
+                format!("found {what} {x}, expected zero or more"),
+            );
         }
     }
 
     fn positive(&mut self, x: Decimal, pos: Pos, what: &str) {
         if x <= Decimal::ZERO {
-            self.push(Code::OutOfRange, pos, format!("found {what} {x}, expected a number above zero"));
+            self.push(
+                Code::OutOfRange,
+                pos,
+                format!("found {what} {x}, expected a number above zero"),
+            );
         }
     }
 
     fn amount_not_negative(&mut self, a: &Amount, origin: &crate::model::Origin) {
         let (x, key) = match a {
-            Amount::Fixed(x) => (*x, if origin.key_lines.iter().any(|(k, _)| k == "hours") { "hours" } else { "amount" }),
+            Amount::Fixed(x) => (
+                *x,
+                if origin.has("hours") {
+                    "hours"
+                } else {
+                    "amount"
+                },
+            ),
             Amount::Pct(x) => (*x, "pct"),
         };
-        let pos = Pos {
-            line: origin.line_of(key),
-            col: 0,
-            field: key.into(),
-            file: origin.pos.file.clone(),
-        };
-        self.not_negative(x, pos, key);
+        self.not_negative(x, origin.pos_of(key), key);
     }
 
     fn overhead_pct(&mut self, pct: Decimal, method: OverheadMethod, pos: Pos) {

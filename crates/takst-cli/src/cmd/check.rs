@@ -29,7 +29,11 @@ pub fn run(a: &Args) -> CmdResult {
         model.tilbud.len()
     );
     if scope == Scope::Agreements {
-        text.push_str(&format!(", {} agreements, {} need lines", model.agreements.len(), model.needs.len()));
+        text.push_str(&format!(
+            ", {} agreements, {} need lines",
+            model.agreements.len(),
+            model.needs.len()
+        ));
     } else {
         text.push_str(" (no agreements.csv: parameters only)");
     }

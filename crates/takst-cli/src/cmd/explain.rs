@@ -27,30 +27,53 @@ pub struct Args {
 
 pub fn run(a: &Args) -> CmdResult {
     if a.agreement.is_none() && a.tilbud.is_none() && a.staff.is_none() {
-        return Err(Failure::Usage("explain needs --agreement ID, --tilbud ID or --staff ID".into()));
+        return Err(Failure::Usage(
+            "explain needs --agreement ID, --tilbud ID or --staff ID".into(),
+        ));
     }
-    let scope = if a.agreement.is_some() { Scope::Agreements } else { Scope::Parameters };
+    let scope = if a.agreement.is_some() {
+        Scope::Agreements
+    } else {
+        Scope::Parameters
+    };
     let model = load::load(&a.common.model, scope)?;
     let engine = Engine::new(&model)?;
-    let unknown = |what: &str, id: &str| Failure::Usage(format!("--{what} {id}: no such {what} in the model"));
+    let unknown = |what: &str, id: &str| {
+        Failure::Usage(format!("--{what} {id}: no such {what} in the model"))
+    };
     let tilbud = match &a.tilbud {
-        Some(id) => Some(*engine.tilbud_index.get(id).ok_or_else(|| unknown("tilbud", id))?),
+        Some(id) => Some(
+            *engine
+                .tilbud_index
+                .get(id)
+                .ok_or_else(|| unknown("tilbud", id))?,
+        ),
         None => None,
     };
     let node = if let Some(id) = &a.agreement {
-        let ai = *engine.agreement_index.get(id).ok_or_else(|| unknown("agreement", id))?;
+        let ai = *engine
+            .agreement_index
+            .get(id)
+            .ok_or_else(|| unknown("agreement", id))?;
         let t = engine.tariff(ai).map_err(|p| Failure::Problems(vec![p]))?;
         engine.explain_tariff(&t)
     } else if let Some(id) = &a.staff {
-        let si = *engine.staff_index.get(id).ok_or_else(|| unknown("staff", id))?;
-        let prices = (0..model.bands.len())
+        let si = *engine
+            .staff_index
+            .get(id)
+            .ok_or_else(|| unknown("staff", id))?;
+        let prices: Vec<_> = (0..model.bands.len())
             .map(|bi| match tilbud {
                 Some(ti) => engine.explain_price(ti, si, bi),
                 None => engine.explain_model_price(si, bi),
             })
             .collect();
         let mut n = match engine.staff[si].fte() {
-            Some(_) => engine.explain_fte(si),
+            Some(_) => {
+                let mut n = engine.explain_fte(si);
+                n.children.push(engine.explain_net_hours(si));
+                n
+            }
             None => engine.explain_manned(si, 0),
         };
         n.children.extend(prices);
@@ -74,6 +97,7 @@ fn unit(u: Unit) -> &'static str {
         Unit::KronerPerDay => " kr./dag",
         Unit::KronerPerYear => " kr./år",
         Unit::KronerPerHour => " kr./t",
+        Unit::KronerPerMonth => " kr./md.",
         Unit::Hours => " t",
         Unit::HoursPerWeek => " t/uge",
         Unit::Days => " dage",
@@ -93,36 +117,59 @@ fn value(d: rust_decimal::Decimal) -> String {
     }
 }
 
-/// The tree as indented text: `label  value unit  = formula  [file:line] (source)`.
+/// The tree as indented text: `label: value unit   = formula   [file:line]   kilde: …`.
+/// A subtree already shown in full (the same figures from the same input
+/// lines, such as a staff category's cost per FTE under several rates) is
+/// shown once; later occurrences say "som ovenfor". `--format json` always has
+/// the full tree.
 pub fn render_tree(root: &Node) -> String {
     let mut out = String::new();
-    fn go(n: &Node, prefix: &str, last: bool, top: bool, out: &mut String) {
-        let (branch, next) = if top {
-            ("", String::new())
-        } else if last {
-            ("└─ ", format!("{prefix}   "))
-        } else {
-            ("├─ ", format!("{prefix}│  "))
-        };
-        out.push_str(&format!("{prefix}{branch}{}: {}{}", n.label, value(n.value), unit(n.unit)));
-        if let Some(f) = &n.formula {
-            out.push_str(&format!("   = {f}"));
-        }
-        if let Some(at) = &n.at {
-            out.push_str(&format!("   [{at}]"));
-        }
-        if let Some(s) = &n.source {
-            out.push_str(&format!("   kilde: {s}"));
-        }
-        if let Some(s) = &n.note {
-            out.push_str(&format!("   note: {s}"));
-        }
-        out.push('\n');
-        let k = n.children.len();
-        for (i, c) in n.children.iter().enumerate() {
-            go(c, &next, i + 1 == k, false, out);
-        }
-    }
-    go(root, "", true, true, &mut out);
+    let mut seen = std::collections::HashSet::new();
+    go(root, "", true, true, &mut seen, &mut out);
     out
+}
+
+fn go(
+    n: &Node,
+    prefix: &str,
+    last: bool,
+    top: bool,
+    seen: &mut std::collections::HashSet<String>,
+    out: &mut String,
+) {
+    let (branch, next) = if top {
+        ("", String::new())
+    } else if last {
+        ("└─ ", format!("{prefix}   "))
+    } else {
+        ("├─ ", format!("{prefix}│  "))
+    };
+    out.push_str(&format!(
+        "{prefix}{branch}{}: {}{}",
+        n.label,
+        value(n.value),
+        unit(n.unit)
+    ));
+    if let Some(f) = &n.formula {
+        out.push_str(&format!("   = {f}"));
+    }
+    if let Some(at) = &n.at {
+        out.push_str(&format!("   [{at}]"));
+    }
+    if let Some(s) = &n.source {
+        out.push_str(&format!("   kilde: {s}"));
+    }
+    if let Some(s) = &n.note {
+        out.push_str(&format!("   note: {s}"));
+    }
+    out.push('\n');
+    // The same subtree (same figures from the same input lines) is shown once.
+    if !n.children.is_empty() && !seen.insert(serde_json::to_string(n).unwrap_or_default()) {
+        out.push_str(&format!("{next}└─ … som ovenfor\n"));
+        return;
+    }
+    let k = n.children.len();
+    for (i, c) in n.children.iter().enumerate() {
+        go(c, &next, i + 1 == k, false, seen, out);
+    }
 }

@@ -40,11 +40,12 @@ pub struct Common {
 
 impl Common {
     pub fn format(&self) -> Format {
-        self.format.unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {
-            Format::Table
-        } else {
-            Format::Csv
-        })
+        self.format
+            .unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {
+                Format::Table
+            } else {
+                Format::Csv
+            })
     }
 
     /// How figures are shown: rounded to 0.01 for display, or exact.

@@ -33,7 +33,11 @@ pub fn run(a: &Args) -> CmdResult {
         None => &engine.prices,
         Some(id) => match engine.tilbud_index.get(id) {
             Some(&ti) => &engine.tilbud[ti].prices,
-            None => return Err(Failure::Usage(format!("--tilbud {id}: no such tilbud in the model"))),
+            None => {
+                return Err(Failure::Usage(format!(
+                    "--tilbud {id}: no such tilbud in the model"
+                )))
+            }
         },
     };
     let shown = a.common.shown(model.rounding);
@@ -42,7 +46,10 @@ pub fn run(a: &Args) -> CmdResult {
         for (bi, b) in model.bands.iter().enumerate() {
             let r = &engine.rates[si][bi];
             let (annual, net) = match &engine.staff[si] {
-                StaffBasis::Salaried(c) => (Cell::Num(shown.amt(c.annual)), Cell::Num(shown.dp(c.net_hours, 3))),
+                StaffBasis::Salaried(c) => (
+                    Cell::Num(shown.amt(c.annual)),
+                    Cell::Num(shown.dp(c.net_hours, 3)),
+                ),
                 StaffBasis::Fixed { .. } => (Cell::Empty, Cell::Empty),
             };
             t.push(vec![

@@ -34,7 +34,8 @@ pub fn run(a: &Args) -> CmdResult {
     let date = match &a.date {
         None => None,
         Some(s) => Some(
-            takst_core::text::parse_date(s).map_err(|e| Failure::Usage(format!("--date: found `{s}`: {e}")))?,
+            takst_core::text::parse_date(s)
+                .map_err(|e| Failure::Usage(format!("--date: found `{s}`: {e}")))?,
         ),
     };
     let model = load::load(&a.common.model, Scope::Agreements)?;

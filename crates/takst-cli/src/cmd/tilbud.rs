@@ -34,7 +34,17 @@ pub fn run(a: &Args) -> CmdResult {
     for (ti, tb) in model.tilbud.iter().enumerate() {
         let b = &engine.tilbud[ti];
         // Income is deducted: allocate on the signed parts, show it positive.
-        let p = shown.parts(&[b.shared, b.other, b.capital, b.overhead, -b.income, b.settlement], b.cost_base);
+        let p = shown.parts(
+            &[
+                b.shared,
+                b.other,
+                b.capital,
+                b.overhead,
+                -b.income,
+                b.settlement,
+            ],
+            b.cost_base,
+        );
         t.push(vec![
             Cell::text(&tb.id),
             Cell::Num(p[0]),

@@ -31,9 +31,16 @@ pub struct Row<'a> {
 impl Table {
     /// Decode `bytes` and find `required` and `optional` columns; a missing
     /// required column is one problem for the whole file.
-    pub fn read(file: &str, bytes: &[u8], required: &[&str], optional: &[&str], problems: &mut Vec<Problem>) -> Option<Table> {
+    pub fn read(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
-        let mut rdr = dialect::csv_reader_builder(&decoded.dialect).from_reader(decoded.text.as_bytes());
+        let mut rdr =
+            dialect::csv_reader_builder(&decoded.dialect).from_reader(decoded.text.as_bytes());
         let header = match rdr.headers() {
             Ok(h) => Header::new(h),
             Err(e) => {
@@ -45,6 +52,14 @@ impl Table {
                 return None;
             }
         };
+        if let Some(dup) = header.duplicate() {
+            problems.push(Problem::new(
+                Code::Syntax,
+                Pos::new(file, 1 + decoded.line_offset, 0, dup),
+                format!("the header has the column `{dup}` twice; expected each column once"),
+            ));
+            return None;
+        }
         let mut cols = Vec::new();
         let mut ok = true;
         for &name in required {
@@ -54,7 +69,10 @@ impl Table {
                 problems.push(Problem::new(
                     Code::Missing,
                     Pos::new(file, 1 + decoded.line_offset, 0, name),
-                    format!("the header has no column `{name}`; expected the columns {}", required.join(",")),
+                    format!(
+                        "the header has no column `{name}`; expected the columns {}",
+                        required.join(",")
+                    ),
                 ));
             }
             cols.push((name.to_string(), idx));
@@ -76,7 +94,11 @@ impl Table {
                 }
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
-                    problems.push(Problem::new(Code::Syntax, Pos::new(file, line, 0, ""), format!("cannot read this row: {e}")));
+                    problems.push(Problem::new(
+                        Code::Syntax,
+                        Pos::new(file, line, 0, ""),
+                        format!("cannot read this row: {e}"),
+                    ));
                     if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
                         break;
                     }
@@ -93,18 +115,40 @@ impl Table {
 
     pub fn row<'a>(&'a self, i: usize) -> Row<'a> {
         let (line, rec) = &self.rows[i];
-        Row { t: self, line: *line, rec }
+        Row {
+            t: self,
+            line: *line,
+            rec,
+        }
     }
 }
 
 impl<'a> Row<'a> {
     pub fn pos(&self, col: &str) -> Pos {
-        let c = self.t.cols.iter().find(|(n, _)| n == col).and_then(|(_, i)| *i);
-        Pos::new(self.t.file.clone(), self.line, c.map(|i| i as u64 + 1).unwrap_or(0), col)
+        let c = self
+            .t
+            .cols
+            .iter()
+            .find(|(n, _)| n == col)
+            .and_then(|(_, i)| *i);
+        Pos::new(
+            self.t.file.clone(),
+            self.line,
+            c.map(|i| i as u64 + 1).unwrap_or(0),
+            col,
+        )
     }
 
+    /// The row's origin, with the position of every column.
     pub fn origin(&self) -> Origin {
-        Origin::at(Pos::new(self.t.file.clone(), self.line, 0, ""))
+        let mut o = Origin::at(Pos::new(self.t.file.clone(), self.line, 0, ""));
+        o.keys = self
+            .t
+            .cols
+            .iter()
+            .filter_map(|(n, i)| i.map(|i| (n.clone(), self.line, i as u64 + 1)))
+            .collect();
+        o
     }
 
     /// The trimmed text of a column; empty when the column is absent.
@@ -122,7 +166,11 @@ impl<'a> Row<'a> {
     pub fn text(&self, col: &str, p: &mut Vec<Problem>) -> Option<String> {
         let v = self.get(col);
         if v.is_empty() {
-            p.push(Problem::new(Code::Missing, self.pos(col), format!("`{col}` is empty; expected a value")));
+            p.push(Problem::new(
+                Code::Missing,
+                self.pos(col),
+                format!("`{col}` is empty; expected a value"),
+            ));
             return None;
         }
         Some(v.to_string())
@@ -137,7 +185,11 @@ impl<'a> Row<'a> {
         match parse_decimal(v, self.t.style) {
             Ok(d) => Some(d),
             Err(e) => {
-                p.push(Problem::new(Code::MalformedNumber, self.pos(col), format!("found `{v}`: {e}")));
+                p.push(Problem::new(
+                    Code::MalformedNumber,
+                    self.pos(col),
+                    e.to_string(),
+                ));
                 None
             }
         }
@@ -155,15 +207,31 @@ impl<'a> Row<'a> {
         match parse_date(v) {
             Ok(d) => Some(d),
             Err(e) => {
-                p.push(Problem::new(Code::MalformedDate, self.pos(col), format!("found `{v}`: {e}")));
+                p.push(Problem::new(
+                    Code::MalformedDate,
+                    self.pos(col),
+                    e.to_string(),
+                ));
                 None
             }
         }
     }
 }
 
-pub fn read_agreements(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Agreement> {
-    let Some(t) = Table::read(file, bytes, &["agreement", "citizen", "municipality", "tilbud", "from"], &["to", "agreed_tariff"], p) else {
+/// Read agreements; the ids of rows that could not be read go to `unreadable`.
+pub fn read_agreements(
+    file: &str,
+    bytes: &[u8],
+    p: &mut Vec<Problem>,
+    unreadable: &mut Vec<String>,
+) -> Vec<Agreement> {
+    let Some(t) = Table::read(
+        file,
+        bytes,
+        &["agreement", "citizen", "municipality", "tilbud", "from"],
+        &["to", "agreed_tariff"],
+        p,
+    ) else {
         return Vec::new();
     };
     let mut out = Vec::with_capacity(t.rows.len());
@@ -174,10 +242,21 @@ pub fn read_agreements(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Ag
         let municipality = r.text("municipality", p);
         let tilbud = r.reference("tilbud", p);
         let from = r.date("from", p);
-        let to = if r.get("to").is_empty() { Ok(None) } else { r.date("to", p).map(Some).ok_or(()) };
+        let to = if r.get("to").is_empty() {
+            Ok(None)
+        } else {
+            r.date("to", p).map(Some).ok_or(())
+        };
         let agreed_tariff = r.opt_decimal("agreed_tariff", p);
-        if let (Some(id), Some(citizen), Some(municipality), Some(tilbud), Some(from), Ok(to), Ok(agreed_tariff)) =
-            (id, citizen, municipality, tilbud, from, to, agreed_tariff)
+        if let (
+            Some(id),
+            Some(citizen),
+            Some(municipality),
+            Some(tilbud),
+            Some(from),
+            Ok(to),
+            Ok(agreed_tariff),
+        ) = (id, citizen, municipality, tilbud, from, to, agreed_tariff)
         {
             out.push(Agreement {
                 id,
@@ -189,13 +268,21 @@ pub fn read_agreements(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Ag
                 agreed_tariff,
                 origin: r.origin(),
             });
+        } else if !r.get("agreement").is_empty() {
+            unreadable.push(r.get("agreement").to_string());
         }
     }
     out
 }
 
 pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
-    let Some(t) = Table::read(file, bytes, &["agreement", "staff", "band", "hours_per_week"], &["ratio", "note"], p) else {
+    let Some(t) = Table::read(
+        file,
+        bytes,
+        &["agreement", "staff", "band", "hours_per_week"],
+        &["ratio", "note"],
+        p,
+    ) else {
         return Vec::new();
     };
     let mut out = Vec::with_capacity(t.rows.len());
@@ -212,13 +299,19 @@ pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
             match parse_ratio(ratio_text) {
                 Ok(x) => Some(x),
                 Err(e) => {
-                    p.push(Problem::new(Code::MalformedRatio, r.pos("ratio"), format!("found `{ratio_text}`: {e}")));
+                    p.push(Problem::new(
+                        Code::MalformedRatio,
+                        r.pos("ratio"),
+                        e.to_string(),
+                    ));
                     None
                 }
             }
         };
         let note = Some(r.get("note").to_string()).filter(|s| !s.is_empty());
-        if let (Some(agreement), Some(staff), Some(band), Some(hours_per_week), Some(ratio)) = (agreement, staff, band, hours, ratio) {
+        if let (Some(agreement), Some(staff), Some(band), Some(hours_per_week), Some(ratio)) =
+            (agreement, staff, band, hours, ratio)
+        {
             out.push(Need {
                 agreement,
                 staff,

@@ -49,31 +49,45 @@ pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
     let mut problems = Vec::new();
     let toml_path = dir.join("takst.toml");
     let mut model = Model::default();
+    // Without a readable takst.toml every reference would look unknown:
+    // then only the files' own problems are reported.
+    let mut toml_read = false;
     if let Some(bytes) = read_file(&toml_path, &mut problems) {
         match String::from_utf8(bytes) {
             Ok(src) => {
                 let (m, p) = toml::read_model(&show(&toml_path), &src);
+                toml_read = !p.iter().any(|p| p.code == Code::Syntax);
                 model = m;
                 problems.extend(p);
             }
             Err(e) => problems.push(Problem::new(
                 Code::Syntax,
                 Pos::new(show(&toml_path), 0, 0, ""),
-                format!("the file is not UTF-8 (byte {}); expected a UTF-8 text file", e.utf8_error().valid_up_to()),
+                format!(
+                    "the file is not UTF-8 (byte {}); expected a UTF-8 text file",
+                    e.utf8_error().valid_up_to()
+                ),
             )),
         }
     }
     if scope == Scope::Agreements {
         let a_path = dir.join("agreements.csv");
         if let Some(bytes) = read_file(&a_path, &mut problems) {
-            model.agreements = csv::read_agreements(&show(&a_path), &bytes, &mut problems);
+            model.agreements = csv::read_agreements(
+                &show(&a_path),
+                &bytes,
+                &mut problems,
+                &mut model.unreadable.agreements,
+            );
         }
         let n_path = dir.join("needs.csv");
         if let Some(bytes) = read_file(&n_path, &mut problems) {
             model.needs = csv::read_needs(&show(&n_path), &bytes, &mut problems);
         }
     }
-    problems.extend(validate(&model));
+    if toml_read {
+        problems.extend(validate(&model));
+    }
     if problems.is_empty() {
         Ok(model)
     } else {

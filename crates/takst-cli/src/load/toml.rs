@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 use takst_core::model::{
-    Amount, Band, Cost, CostKind, Item, Model, Origin, Overhead, OverheadMethod, OverheadOverride, Pay, PctBase,
-    Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
+    Amount, Band, Cost, CostKind, Item, Model, Origin, Overhead, OverheadMethod, OverheadOverride,
+    Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
 };
 use takst_core::num::{Precision, Rounding, RoundingMode};
 use takst_core::problem::{Code, Problem};
@@ -73,7 +73,12 @@ impl<'s> Reader<'s> {
     fn line_col(&self, offset: usize) -> (u64, u64) {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
         let start = self.line_starts[line - 1];
-        let col = self.src.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = self
+            .src
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line as u64, col as u64)
     }
 
@@ -117,11 +122,18 @@ impl<'s> Reader<'s> {
             let pos = self.key_pos(n, k);
             let mut expected: Vec<&str> = allowed.to_vec();
             expected.extend(["source", "note"]);
-            let what = if n.path.is_empty() { "at the top level".to_string() } else { format!("in [{}]", n.path) };
+            let what = if n.path.is_empty() {
+                "at the top level".to_string()
+            } else {
+                format!("in [{}]", n.path)
+            };
             self.problem(
                 Code::UnknownKey,
                 pos,
-                format!("unknown key `{k}` {what}; expected one of {}", expected.join(", ")),
+                format!(
+                    "unknown key `{k}` {what}; expected one of {}",
+                    expected.join(", ")
+                ),
             );
         }
     }
@@ -129,16 +141,21 @@ impl<'s> Reader<'s> {
     fn origin(&mut self, n: &Node) -> Origin {
         let source = self.string(n, "source");
         let note = self.string(n, "note");
-        let key_lines = n
-            .t
-            .iter()
-            .map(|(k, _)| (k.to_string(), self.key_pos(n, k).line))
-            .collect();
+        let keys =
+            n.t.iter()
+                .map(|(k, _)| {
+                    let p = self.key_pos(n, k);
+                    (k.to_string(), p.line, p.col)
+                })
+                .collect();
         Origin {
-            pos: n.pos.clone(),
+            pos: Pos {
+                field: n.path.clone(),
+                ..n.pos.clone()
+            },
             source,
             note,
-            key_lines,
+            keys,
         }
     }
 
@@ -157,7 +174,11 @@ impl<'s> Reader<'s> {
             Some(TItem::Value(v)) => format!("{} `{}`", v.type_name(), self.raw(v).trim()),
             _ => "nothing".to_string(),
         };
-        self.problem(Code::WrongType, pos, format!("found {found}, expected {expected}"));
+        self.problem(
+            Code::WrongType,
+            pos,
+            format!("found {found}, expected {expected}"),
+        );
     }
 
     fn raw(&self, v: &Value) -> &'s str {
@@ -222,8 +243,16 @@ impl<'s> Reader<'s> {
             field: Self::field(n, key),
             ..n.pos.clone()
         };
-        let table = if n.path.is_empty() { "the file".to_string() } else { format!("[{}]", n.path) };
-        self.problem(Code::Missing, pos, format!("{table} has no `{key}`; expected `{key} = …`"));
+        let table = if n.path.is_empty() {
+            "the file".to_string()
+        } else {
+            format!("[{}]", n.path)
+        };
+        self.problem(
+            Code::Missing,
+            pos,
+            format!("{table} has no `{key}`; expected `{key} = …`"),
+        );
     }
 
     fn string(&mut self, n: &Node, key: &str) -> Option<String> {
@@ -264,7 +293,11 @@ impl<'s> Reader<'s> {
             None => {
                 let pos = self.key_pos(n, key);
                 let words: Vec<String> = options.iter().map(|(w, _)| format!("\"{w}\"")).collect();
-                self.problem(Code::WrongType, pos, format!("found \"{s}\", expected one of {}", words.join(", ")));
+                self.problem(
+                    Code::WrongType,
+                    pos,
+                    format!("found \"{s}\", expected one of {}", words.join(", ")),
+                );
                 None
             }
         }
@@ -274,7 +307,18 @@ impl<'s> Reader<'s> {
     fn reference(&mut self, n: &Node, key: &str) -> Option<Ref> {
         let id = self.req_string(n, key)?;
         let span = self.value(n, key).and_then(|v| v.span());
-        Some(Ref::new(id, self.pos_of(span, &n.pos, &Self::field(n, key))))
+        Some(Ref::new(
+            id,
+            self.pos_of(span, &n.pos, &Self::field(n, key)),
+        ))
+    }
+
+    /// The id of a table that could not be read, if it has a readable one.
+    fn id_of(&self, n: &Node) -> Option<String> {
+        match self.value(n, "id") {
+            Some(Value::String(s)) => Some(s.value().clone()),
+            _ => None,
+        }
     }
 
     /// A sub-table (`[overhead]` or an inline table).
@@ -283,7 +327,11 @@ impl<'s> Reader<'s> {
         match n.t.get(key)? {
             TItem::Table(t) => {
                 let pos = self.pos_of(t.span(), &n.pos, &path);
-                let pos = if t.span().is_none() { self.key_pos(n, key) } else { pos };
+                let pos = if t.span().is_none() {
+                    self.key_pos(n, key)
+                } else {
+                    pos
+                };
                 Some(Node { t, path, pos })
             }
             TItem::Value(Value::InlineTable(t)) => {
@@ -327,17 +375,35 @@ impl<'s> Reader<'s> {
     }
 
     fn model(&mut self, root: &Node) -> Model {
-        self.check_keys(root, &["model", "rounding", "working_time", "band", "staff", "overhead", "tilbud"]);
+        self.check_keys(
+            root,
+            &[
+                "model",
+                "rounding",
+                "working_time",
+                "band",
+                "staff",
+                "overhead",
+                "tilbud",
+            ],
+        );
         let mut m = Model::default();
         if let Some(n) = self.sub(root, "model") {
             self.check_keys(&n, &["name", "year", "days_per_year"]);
             m.name = self.string(&n, "name").unwrap_or_default();
             if let Some(y) = self.dec(&n, "year") {
-                match i16::try_from(y.trunc().mantissa()).ok().filter(|_| y.fract().is_zero() && y.scale() == 0) {
+                match i16::try_from(y.trunc().mantissa())
+                    .ok()
+                    .filter(|_| y.fract().is_zero() && y.scale() == 0)
+                {
                     Some(y) => m.year = Some(y),
                     None => {
                         let pos = self.key_pos(&n, "year");
-                        self.problem(Code::WrongType, pos, format!("found {y}, expected a year like 2025"));
+                        self.problem(
+                            Code::WrongType,
+                            pos,
+                            format!("found {y}, expected a year like 2025"),
+                        );
                     }
                 }
             }
@@ -357,13 +423,15 @@ impl<'s> Reader<'s> {
             m.working_time.origin = Origin::at(root.pos.clone());
         }
         for n in self.tables(root, "band") {
-            if let Some(b) = self.band(&n) {
-                m.bands.push(b);
+            match self.band(&n) {
+                Some(b) => m.bands.push(b),
+                None => m.unreadable.bands.extend(self.id_of(&n)),
             }
         }
         for n in self.tables(root, "staff") {
-            if let Some(s) = self.staff(&n) {
-                m.staff.push(s);
+            match self.staff(&n) {
+                Some(s) => m.staff.push(s),
+                None => m.unreadable.staff.extend(self.id_of(&n)),
             }
         }
         if let Some(n) = self.sub(root, "overhead") {
@@ -378,8 +446,9 @@ impl<'s> Reader<'s> {
             m.overhead.origin = Origin::at(root.pos.clone());
         }
         for n in self.tables(root, "tilbud") {
-            if let Some(t) = self.tilbud(&n) {
-                m.tilbud.push(t);
+            match self.tilbud(&n) {
+                Some(t) => m.tilbud.push(t),
+                None => m.unreadable.tilbud.extend(self.id_of(&n)),
             }
         }
         m
@@ -415,7 +484,14 @@ impl<'s> Reader<'s> {
         }
         if n.t.contains_key("mode") {
             r.mode = self
-                .choice(n, "mode", &[("half-up", RoundingMode::HalfUp), ("half-even", RoundingMode::HalfEven)])
+                .choice(
+                    n,
+                    "mode",
+                    &[
+                        ("half-up", RoundingMode::HalfUp),
+                        ("half-even", RoundingMode::HalfEven),
+                    ],
+                )
                 .unwrap_or_default();
         }
         let _ = self.origin(n);
@@ -449,7 +525,11 @@ impl<'s> Reader<'s> {
         match (n.t.contains_key(fixed_key), n.t.contains_key("pct")) {
             (true, true) => {
                 let pos = self.key_pos(n, "pct");
-                self.problem(Code::Conflict, pos, format!("both `{fixed_key}` and `pct` given; expected one of them"));
+                self.problem(
+                    Code::Conflict,
+                    pos,
+                    format!("both `{fixed_key}` and `pct` given; expected one of them"),
+                );
                 None
             }
             (true, false) => self.dec(n, fixed_key).map(Amount::Fixed),
@@ -459,7 +539,14 @@ impl<'s> Reader<'s> {
                     field: Self::field(n, fixed_key),
                     ..n.pos.clone()
                 };
-                self.problem(Code::Missing, pos, format!("[{}] has neither `{fixed_key}` nor `pct`; expected one of them", n.path));
+                self.problem(
+                    Code::Missing,
+                    pos,
+                    format!(
+                        "[{}] has neither `{fixed_key}` nor `pct`; expected one of them",
+                        n.path
+                    ),
+                );
                 None
             }
         }
@@ -561,6 +648,7 @@ impl<'s> Reader<'s> {
             ["monthly_salary"] => self.dec(n, "monthly_salary").map(Pay::Monthly),
             ["annual_salary"] => self.dec(n, "annual_salary").map(Pay::Annual),
             ["hourly_rate"] => self.dec(n, "hourly_rate").map(Pay::HourlyRate),
+            [_] => None,
             [] => {
                 let pos = Pos {
                     field: Self::field(n, "monthly_salary"),
@@ -605,8 +693,12 @@ impl<'s> Reader<'s> {
             self.check_keys(&o, &["name", "amount", "pct", "base"]);
             let name = self.req_string(&o, "name").unwrap_or_default();
             let base = if o.t.contains_key("base") {
-                self.choice(&o, "base", &[("salary", PctBase::Salary), ("pay", PctBase::Pay)])
-                    .unwrap_or_default()
+                self.choice(
+                    &o,
+                    "base",
+                    &[("salary", PctBase::Salary), ("pay", PctBase::Pay)],
+                )
+                .unwrap_or_default()
             } else {
                 PctBase::Salary
             };
@@ -639,13 +731,30 @@ impl<'s> Reader<'s> {
         if !n.t.contains_key("method") {
             return None;
         }
-        self.choice(n, "method", &[("markup", OverheadMethod::Markup), ("share", OverheadMethod::Share)])
+        self.choice(
+            n,
+            "method",
+            &[
+                ("markup", OverheadMethod::Markup),
+                ("share", OverheadMethod::Share),
+            ],
+        )
     }
 
     fn tilbud(&mut self, n: &Node) -> Option<Tilbud> {
         self.check_keys(
             n,
-            &["id", "name", "paragraph", "places", "occupancy_pct", "settlement", "overhead", "shared", "cost"],
+            &[
+                "id",
+                "name",
+                "paragraph",
+                "places",
+                "occupancy_pct",
+                "settlement",
+                "overhead",
+                "shared",
+                "cost",
+            ],
         );
         let id = self.req_string(n, "id");
         let name = self.string(n, "name");
@@ -691,7 +800,11 @@ impl<'s> Reader<'s> {
                 self.choice(
                     &c,
                     "kind",
-                    &[("other", CostKind::Other), ("capital", CostKind::Capital), ("income", CostKind::Income)],
+                    &[
+                        ("other", CostKind::Other),
+                        ("capital", CostKind::Capital),
+                        ("income", CostKind::Income),
+                    ],
                 )
             } else {
                 self.missing(&c, "kind");
@@ -752,8 +865,16 @@ mod tests {
         let (_, p) = read_model("t.toml", src);
         let got: Vec<String> = p.iter().map(|p| p.to_string()).collect();
         assert_eq!(got.len(), 3, "{got:#?}");
-        assert!(got[0].starts_with("t.toml:2:1: model.nmae: unknown key `nmae` in [model]"), "{}", got[0]);
-        assert!(got[1].starts_with("t.toml:5:18: staff.monthly_salary: found `\"3x\"`"), "{}", got[1]);
+        assert!(
+            got[0].starts_with("t.toml:2:1: model.nmae: unknown key `nmae` in [model]"),
+            "{}",
+            got[0]
+        );
+        assert!(
+            got[1].starts_with("t.toml:5:18: staff.monthly_salary: found `\"3x\"`"),
+            "{}",
+            got[1]
+        );
         assert!(got[2].starts_with("t.toml:8:1: overhead.method: found \"plus\", expected one of \"markup\", \"share\""), "{}", got[2]);
     }
 
