@@ -573,27 +573,41 @@ impl<'s> Reader<'s> {
     /// "mon-fri" or ["sat", "sun", "hol"]), `from` and `to` ("HH:MM"); all
     /// three or none.
     fn band_window(&mut self, n: &Node) -> Option<takst_core::clock::Window> {
-        let given: Vec<&str> = ["days", "from", "to"].into_iter().filter(|k| n.t.contains_key(k)).collect();
+        let given: Vec<&str> = ["days", "from", "to"]
+            .into_iter()
+            .filter(|k| n.t.contains_key(k))
+            .collect();
         if given.is_empty() {
             return None;
         }
         if given.len() < 3 {
-            let missing: Vec<&str> = ["days", "from", "to"].into_iter().filter(|k| !given.contains(k)).collect();
+            let missing: Vec<&str> = ["days", "from", "to"]
+                .into_iter()
+                .filter(|k| !given.contains(k))
+                .collect();
             let pos = self.key_pos(n, given[0]);
             self.problem(
                 Code::Missing,
                 pos,
-                format!("a band's clock window needs `days`, `from` and `to`; `{}` is missing", missing.join("`, `")),
+                format!(
+                    "a band's clock window needs `days`, `from` and `to`; `{}` is missing",
+                    missing.join("`, `")
+                ),
             );
             return None;
         }
         let days: Vec<String> = match self.value(n, "days") {
             Some(Value::String(s)) => vec![s.value().clone()],
-            Some(Value::Array(a)) if a.iter().all(|v| v.as_str().is_some()) => {
-                a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-            }
+            Some(Value::Array(a)) if a.iter().all(|v| v.as_str().is_some()) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             _ => {
-                self.wrong_type(n, "days", "a string like \"mon-fri\" or a list like [\"sat\", \"sun\", \"hol\"]");
+                self.wrong_type(
+                    n,
+                    "days",
+                    "a string like \"mon-fri\" or a list like [\"sat\", \"sun\", \"hol\"]",
+                );
                 return None;
             }
         };
