@@ -7,6 +7,7 @@
 mod cmd;
 #[allow(dead_code)] // format_kr: used by the reports
 mod danish;
+mod delivered;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
@@ -40,6 +41,8 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// Agreed vs delivered hours and value, per line or as totals.
+    Compare(cmd::compare::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Compare(a) => (cmd::compare::run(a), &a.common.out),
     };
     finish(result, out.as_deref())
 }

@@ -7,6 +7,7 @@
 //! `main` does.
 
 pub mod check;
+pub mod compare;
 pub mod explain;
 pub mod rates;
 pub mod tariff;
