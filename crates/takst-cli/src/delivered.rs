@@ -27,7 +27,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use takst_core::clock::{self, Window};
-use takst_core::compare::{day_number, parse_hours_bytes, Accumulator, Day, Plan};
+use takst_core::compare::{day_number, pack, parse_hours_bytes, Accumulator, Day, Plan};
 use takst_core::model::Pos;
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_date_bytes, parse_decimal, DecimalStyle};
@@ -361,7 +361,7 @@ fn scan_range(job: &Job, from: u64, to: u64) -> io::Result<RangeResult> {
         problems: Vec::new(),
         bad: 0,
         style: job.dialect.decimal,
-        last_date: Vec::with_capacity(16),
+        last_date: None,
         last_day: None,
     };
     let mut rec = csv::ByteRecord::new();
@@ -423,7 +423,7 @@ struct RowParser<'j, 'a, 'e, 'm> {
     problems: Vec<Problem>,
     bad: u64,
     style: DecimalStyle,
-    last_date: Vec<u8>,
+    last_date: Option<u128>,
     last_day: Option<Day>,
 }
 
@@ -486,12 +486,12 @@ impl RowParser<'_, '_, '_, '_> {
             return;
         };
         let date = field(dc);
-        let day = if self.last_date.as_slice() == date && self.last_day.is_some() {
+        let key = pack(date);
+        let day = if key.is_some() && key == self.last_date {
             self.last_day
         } else {
             let d = parse_date_bytes(date).map(day_number);
-            self.last_date.clear();
-            self.last_date.extend_from_slice(date);
+            self.last_date = key;
             self.last_day = d;
             d
         };

@@ -46,7 +46,7 @@ const TICK_DECIMALS: u32 = 6;
 // ---------------------------------------------------------------------------
 
 /// The Fx hash (as used in rustc): one rotate, xor and multiply per eight
-/// bytes. Not resistant to deliberately colliding keys, which is acceptable
+/// bytes, with a final mix. Not resistant to deliberately colliding keys, which is acceptable
 /// for ids read from the operator's own files.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct FxHasher {
@@ -73,9 +73,12 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+            // A byte loop, not a (variable-length) memcpy call.
+            let mut w = 0u64;
+            for (i, &b) in rest.iter().enumerate() {
+                w |= u64::from(b) << (8 * i);
+            }
+            self.add(w ^ ((rest.len() as u64) << 59));
         }
     }
 
@@ -84,14 +87,65 @@ impl Hasher for FxHasher {
         self.add(n as u64);
     }
 
+    /// The Fx state's low bits depend only on the low bytes of the input
+    /// (ids such as `C000001` differ in their high bytes), and hashbrown
+    /// picks buckets by the low bits: a splitmix64 finalizer mixes all bits
+    /// into all bits.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        let mut z = self.hash;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
     }
 }
 
 /// A `HashMap` with [`FxHasher`].
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Up to 15 bytes and their length packed into one integer, so that short
+/// ids and dates compare with one integer comparison instead of a `memcmp`
+/// call; `None` for longer texts.
+#[inline]
+pub fn pack(b: &[u8]) -> Option<u128> {
+    if b.len() > 15 {
+        return None;
+    }
+    let mut w = (b.len() as u128) << 120;
+    for (i, &c) in b.iter().enumerate() {
+        w |= u128::from(c) << (8 * i);
+    }
+    Some(w)
+}
+
+/// A small set of ids (staff categories, bands) looked up by bytes.
+#[derive(Debug, Clone)]
+struct Ids {
+    packed: Vec<Option<u128>>,
+    ids: Vec<Box<[u8]>>,
+}
+
+impl Ids {
+    fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Ids {
+        let ids: Vec<Box<[u8]>> = ids.map(|s| s.as_bytes().into()).collect();
+        Ids {
+            packed: ids.iter().map(|b| pack(b)).collect(),
+            ids,
+        }
+    }
+
+    #[inline]
+    fn find(&self, id: &[u8]) -> Option<usize> {
+        match pack(id) {
+            Some(k) => self.packed.iter().position(|p| *p == Some(k)),
+            None => self.ids.iter().position(|s| **s == *id),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Days and delivered hours as read from a row
@@ -332,8 +386,8 @@ pub struct Plan<'e, 'm> {
     citizens: FxMap<Box<[u8]>, u32>,
     /// Per citizen, its agreements in force in the period, sorted by `from`.
     spans_of: Vec<Vec<Span>>,
-    staff_ids: Vec<Box<[u8]>>,
-    band_ids: Vec<Box<[u8]>>,
+    staff_ids: Ids,
+    band_ids: Ids,
 }
 
 impl<'e, 'm> Plan<'e, 'm> {
@@ -422,8 +476,8 @@ impl<'e, 'm> Plan<'e, 'm> {
             slots,
             citizens,
             spans_of,
-            staff_ids: model.staff.iter().map(|s| s.id.as_bytes().into()).collect(),
-            band_ids: model.bands.iter().map(|b| b.id.as_bytes().into()).collect(),
+            staff_ids: Ids::new(model.staff.iter().map(|s| s.id.as_str())),
+            band_ids: Ids::new(model.bands.iter().map(|b| b.id.as_str())),
         })
     }
 
@@ -458,12 +512,12 @@ impl<'e, 'm> Plan<'e, 'm> {
 
     #[inline]
     pub fn staff(&self, id: &[u8]) -> Option<usize> {
-        self.staff_ids.iter().position(|s| **s == *id)
+        self.staff_ids.find(id)
     }
 
     #[inline]
     pub fn band(&self, id: &[u8]) -> Option<usize> {
-        self.band_ids.iter().position(|s| **s == *id)
+        self.band_ids.find(id)
     }
 }
 
@@ -505,7 +559,7 @@ pub struct Accumulator {
     pub reasons: [HourSum; 5],
     /// Rows (date rows and clock rows) read.
     pub rows: u64,
-    last_citizen: Vec<u8>,
+    last_citizen: Option<u128>,
     last_citizen_index: Option<u32>,
 }
 
@@ -522,19 +576,23 @@ impl Accumulator {
             delivered_in: HourSum::default(),
             reasons: [HourSum::default(); 5],
             rows: 0,
-            last_citizen: Vec::new(),
+            last_citizen: None,
             last_citizen_index: None,
         }
     }
 
+    /// The citizen's index; the last one is remembered (rows of one
+    /// citizen tend to follow each other).
     #[inline]
     fn lookup_citizen(&mut self, plan: &Plan, id: &[u8]) -> Option<u32> {
-        if self.last_citizen.as_slice() != id {
-            self.last_citizen.clear();
-            self.last_citizen.extend_from_slice(id);
-            self.last_citizen_index = plan.citizen(id);
+        match pack(id) {
+            Some(k) if Some(k) == self.last_citizen => self.last_citizen_index,
+            k => {
+                self.last_citizen = k;
+                self.last_citizen_index = plan.citizen(id);
+                self.last_citizen_index
+            }
         }
-        self.last_citizen_index
     }
 
     #[inline]
