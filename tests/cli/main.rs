@@ -5,6 +5,7 @@
 //! one area.
 
 mod common;
+mod compare;
 mod errors;
 mod explain;
 mod snapshots;

@@ -37,7 +37,7 @@ use crate::dialect::{self, Dialect, Header};
 /// Problems kept per thread; the rest are only counted.
 const KEPT_PROBLEMS: usize = 100;
 /// Files smaller than this are read by one thread.
-const SPLIT_MIN_BYTES: u64 = 4 << 20;
+const SPLIT_MIN_BYTES: u64 = 1 << 20;
 /// The csv reader's buffer per thread.
 const BUFFER: usize = 1 << 20;
 /// How often (in rows) a thread reports progress.

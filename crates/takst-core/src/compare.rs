@@ -917,7 +917,11 @@ impl Report {
                     }
                     let agreed = agreed.unwrap_or_default();
                     let delivered = acc.cell_hours(cell).map_err(calc)?;
-                    let price = prices[s][b].published;
+                    let price = prices
+                        .get(s)
+                        .and_then(|r| r.get(b))
+                        .map(|p| p.published)
+                        .unwrap_or_default();
                     lines.push(line(si, s, b, agreed, delivered, price, tolerance).map_err(calc)?);
                 }
             }
@@ -1206,16 +1210,25 @@ mod tests {
         crate::text::parse_date(s).unwrap()
     }
 
+    /// id, citizen, from, to, agreed tariff, municipality
+    type AgreementRow<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+    /// agreement, staff, band, hours per week, (staff, citizens)
+    type NeedRow<'a> = (&'a str, &'a str, &'a str, &'a str, (u32, u32));
+
     fn r(id: &str) -> Ref {
         Ref::new(id, Default::default())
     }
 
     /// Staff `a` at 100 kr./h, `b` at 200 kr./h (fixed rates, no overhead,
     /// exact prices); bands `dag`, `nat`; tilbud `t` with grundtakst 1,000.
-    fn model(
-        agreements: &[(&str, &str, &str, &str, Option<&str>, Option<&str>)],
-        needs: &[(&str, &str, &str, &str, (u32, u32))],
-    ) -> Model {
+    fn model(agreements: &[AgreementRow], needs: &[NeedRow]) -> Model {
         let staff = |id: &str, rate: &str| Staff {
             id: id.into(),
             name: id.into(),

@@ -124,7 +124,7 @@ pub const PROPOSE_COLUMNS: &[Column] = &[
     col("ratio", "normering"),
     col("agreed_hours_per_week", "aftalt t/uge"),
     col("proposed_hours_per_week", "foreslået t/uge"),
-    col("proposed_staff_hours_per_week", "foreslået personalet/uge"),
+    col("proposed_staff_hours_per_week", "personaletimer/uge"),
     col("price_per_hour", "timepris"),
     col("current_tariff", "nuværende takst"),
     col("proposed_tariff", "foreslået takst"),
