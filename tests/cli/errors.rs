@@ -209,3 +209,11 @@ fn usage_errors_exit_2() {
         r.stderr
     );
 }
+
+#[test]
+fn conflicting_keys() {
+    check_error(
+        "conflict",
+        &["staff.annual_salary: both `monthly_salary` and `annual_salary` given"],
+    );
+}

@@ -4,8 +4,10 @@
 //! One test binary (see STYLE.md, "one Cargo trap"): each module below is
 //! one area.
 
+mod bridge;
 mod common;
 mod compare;
+mod economy;
 mod errors;
 mod explain;
 mod snapshots;

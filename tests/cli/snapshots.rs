@@ -72,3 +72,46 @@ fn out_file_is_written_whole() {
     ));
     assert_eq!(written.lines().count(), 7);
 }
+
+#[test]
+fn tariff_for_one_municipality_holds_only_its_citizens() {
+    let r = takst_in(
+        &root().join("data"),
+        &[
+            "tariff",
+            "demo",
+            "--format",
+            "csv",
+            "--municipality",
+            "København",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["agreement"].as_str())
+            .collect::<Vec<_>>(),
+        ["N04", "N05", "S01", "S06"]
+    );
+    assert!(rows.iter().all(|r| r["municipality"] == "København"));
+}
+
+#[test]
+fn tariff_on_a_date() {
+    let r = takst(&[
+        "tariff",
+        "bocenter",
+        "--format",
+        "csv",
+        "--date",
+        "01-04-2025",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ids: Vec<String> = csv_rows(&r.stdout)
+        .iter()
+        .map(|r| r["agreement"].clone())
+        .collect();
+    // A2 ended 2025-03-31; A3 started 2025-04-01.
+    assert_eq!(ids, ["A1", "A3", "A4"]);
+}

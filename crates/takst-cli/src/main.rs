@@ -11,6 +11,7 @@ mod delivered;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
+mod receipt;
 mod render;
 mod util;
 
@@ -43,6 +44,14 @@ enum Command {
     Explain(cmd::explain::Args),
     /// Agreed vs delivered hours and value, per line or as totals.
     Compare(cmd::compare::Args),
+    /// The operating economy of a closed year per tilbud, and its settlement.
+    Economy(cmd::economy::Args),
+    /// Why each tariff moved from one model to another, step by step.
+    Bridge(cmd::bridge::Args),
+    /// Write next year's model: pay by a wage index, other costs by a price index.
+    Index(cmd::index::Args),
+    /// Recompute a receipt written by `tariff --receipt` and compare.
+    Verify(cmd::verify::Args),
 }
 
 /// How many problems are printed before the rest are only counted.
@@ -63,6 +72,10 @@ fn main() -> ExitCode {
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
         Command::Compare(a) => (cmd::compare::run(a), &a.common.out),
+        Command::Economy(a) => (cmd::economy::run(a), &a.common.out),
+        Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
+        Command::Index(a) => (cmd::index::run(a), &None),
+        Command::Verify(a) => (cmd::verify::run(a), &None),
     };
     finish(result, out.as_deref())
 }

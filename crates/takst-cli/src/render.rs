@@ -22,6 +22,8 @@ pub enum Format {
 pub enum Cell {
     Text(String),
     Num(Decimal),
+    /// A yes/no flag: `true`/`false` in CSV and JSON, `ja`/`nej` in tables.
+    Bool(bool),
     Empty,
 }
 
@@ -83,6 +85,7 @@ impl Table {
             let _ = w.write_record(r.iter().map(|c| match c {
                 Cell::Text(s) => s.clone(),
                 Cell::Num(d) => d.to_string(),
+                Cell::Bool(b) => b.to_string(),
                 Cell::Empty => String::new(),
             }));
         }
@@ -113,6 +116,7 @@ impl Table {
                     .map(|c| match c {
                         Cell::Text(s) => (s.clone(), false),
                         Cell::Num(d) => (format_da(*d, d.scale()), true),
+                        Cell::Bool(b) => ((if *b { "ja" } else { "nej" }).to_string(), false),
                         Cell::Empty => (String::new(), true),
                     })
                     .collect()
@@ -180,6 +184,7 @@ pub fn cell_json(c: &Cell) -> serde_json::Value {
             .parse::<serde_json::Number>()
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null),
+        Cell::Bool(b) => serde_json::Value::Bool(*b),
         Cell::Empty => serde_json::Value::Null,
     }
 }

@@ -1262,6 +1262,8 @@ mod tests {
                 places: Decimal::ONE,
                 occupancy_pct: Decimal::ONE_HUNDRED,
                 settlement: Decimal::ZERO,
+                carry_pct: None,
+                limit_base: None,
                 overhead: Default::default(),
                 shared: vec![],
                 costs: vec![Cost {

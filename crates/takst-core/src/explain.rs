@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::calc::{Engine, StaffBasis, Tariff};
-use crate::model::{Amount, CostKind, Origin, Pay, PctBase};
+use crate::model::{Amount, CostKind, Origin, Pay, PctBase, Status};
 
 /// Units of a node's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -53,8 +53,15 @@ pub struct Node {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The status of an input value (`status` of its table); absent when agreed.
+    #[serde(skip_serializing_if = "is_agreed")]
+    pub status: Status,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
+}
+
+fn is_agreed(s: &Status) -> bool {
+    *s == Status::Agreed
 }
 
 impl Node {
@@ -68,6 +75,7 @@ impl Node {
             at: None,
             source: None,
             note: None,
+            status: Status::Agreed,
             children: Vec::new(),
         }
     }
@@ -82,12 +90,41 @@ impl Node {
         self.at = Some(origin.cite(key));
         self.source.clone_from(&origin.source);
         self.note.clone_from(&origin.note);
+        self.status = origin.status;
         self
     }
 
     fn with(mut self, children: Vec<Node>) -> Node {
         self.children = children;
         self
+    }
+
+    /// The least certain status of any input under this node: a figure
+    /// is only as final as its least final input.
+    pub fn status(&self) -> Status {
+        let mut st = Status::Agreed;
+        self.walk(&mut |n, _| st = st.max(n.status));
+        st
+    }
+
+    /// The inputs under this node that are provisional or forecast, each
+    /// once (by position and key), in tree order.
+    pub fn unagreed_inputs(&self) -> Vec<&Node> {
+        fn go<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+            if n.status != Status::Agreed
+                && !out
+                    .iter()
+                    .any(|o| o.at == n.at && o.key == n.key && o.label == n.label)
+            {
+                out.push(n);
+            }
+            for c in &n.children {
+                go(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        go(self, &mut out);
+        out
     }
 
     /// Visit every node, depth first.

@@ -6,9 +6,11 @@
 //! every figure ([`explain`]). It does no file or terminal I/O; the CLI
 //! crate reads inputs and renders results.
 
+pub mod bridge;
 pub mod calc;
 pub mod clock;
 pub mod compare;
+pub mod economy;
 pub mod explain;
 pub mod model;
 pub mod num;

@@ -12,7 +12,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// An arithmetic failure inside the calculation. It names what was being
@@ -69,7 +69,7 @@ pub fn sum<I: IntoIterator<Item = Decimal>>(items: I, what: &str) -> Result<Deci
 }
 
 /// How ties are rounded at every rounding point of a model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RoundingMode {
     /// Half away from zero: 2.5 → 3, −2.5 → −3, 0.125 → 0.13 at 0.01.
@@ -98,7 +98,7 @@ impl RoundingMode {
 
 /// The precision of one rounding point: `exact` (not rounded) or a positive
 /// step such as `1` (whole kroner), `0.01` (øre) or `0.5`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "step")]
 pub enum Precision {
     Exact,
@@ -131,7 +131,7 @@ pub fn round_to(x: Decimal, step: Decimal, mode: RoundingMode) -> Result<Decimal
 }
 
 /// The rounding policy of a model (`[rounding]` in takst.toml).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rounding {
     /// (a) the published hourly price; default exact.
     pub rate: Precision,

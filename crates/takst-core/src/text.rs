@@ -334,7 +334,7 @@ pub fn parse_date_bytes(b: &[u8]) -> Option<Date> {
 /// A staffing ratio `staff:citizens`: `2:1` means two staff members with one
 /// citizen, `1:3` one staff member shared by three citizens. Both sides are at
 /// least 1 when built by [`parse_ratio`] or [`Ratio::default`] (1:1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Ratio {
     pub staff: u32,
     pub citizens: u32,

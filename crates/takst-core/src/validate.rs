@@ -143,6 +143,8 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         }
     }
 
+    settlement_and_limits(m, &mut v);
+
     let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, a) in m.agreements.iter().enumerate() {
         v.known(&tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
@@ -196,6 +198,84 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");
     }
     v.out
+}
+
+/// `carry_pct` (model and tilbud) and `[limits]`: ranges, and an index for
+/// every year from the base year to the model's year.
+fn settlement_and_limits(m: &Model, v: &mut Validator) {
+    let p = |o: &crate::model::Origin, key: &str| o.pos_of(key);
+    let carry = |v: &mut Validator, pct: Decimal, pos: Pos| {
+        if pct.is_sign_negative() && !pct.is_zero() || pct > Decimal::ONE_HUNDRED {
+            v.push(
+                Code::OutOfRange,
+                pos,
+                format!("found carry_pct {pct}, expected a percentage from 0 to 100 (0 = settle everything)"),
+            );
+        }
+    };
+    carry(
+        v,
+        m.settlement.carry_pct,
+        p(&m.settlement.origin, "carry_pct"),
+    );
+    for t in &m.tilbud {
+        if let Some(c) = t.carry_pct {
+            carry(v, c, p(&t.origin, "carry_pct"));
+        }
+        if let Some(b) = t.limit_base {
+            v.positive(b, p(&t.origin, "limits"), "cost per place per day");
+        }
+    }
+    let Some(l) = &m.limits else { return };
+    if let Some(b) = l.cost_per_place_day {
+        v.positive(
+            b,
+            p(&l.origin, "cost_per_place_day"),
+            "cost per place per day",
+        );
+    }
+    let mut seen = HashSet::new();
+    for (y, _, pos) in &l.index_pct {
+        if !seen.insert(*y) {
+            v.push(
+                Code::DuplicateId,
+                pos.clone(),
+                format!("the index of {y} is given twice; expected one per year"),
+            );
+        }
+    }
+    match m.year {
+        None => v.push(
+            Code::Missing,
+            p(&l.origin, "base_year"),
+            "[limits] needs the model's year; expected `year = …` in [model]".to_string(),
+        ),
+        Some(year) if year < l.base_year => v.push(
+            Code::OutOfRange,
+            p(&l.origin, "base_year"),
+            format!(
+                "found base year {}, expected at most the model's year {year}",
+                l.base_year
+            ),
+        ),
+        Some(year) => {
+            let missing: Vec<String> = (l.base_year.saturating_add(1)..=year)
+                .filter(|y| !seen.contains(y))
+                .map(|y| y.to_string())
+                .collect();
+            if !missing.is_empty() {
+                v.push(
+                    Code::Missing,
+                    p(&l.origin, "index"),
+                    format!(
+                        "[limits.index] has no index for {}; expected one for every year after the base year {} up to {year}",
+                        missing.join(", "),
+                        l.base_year
+                    ),
+                );
+            }
+        }
+    }
 }
 
 struct Validator {

@@ -117,6 +117,8 @@ fn tilbud(id: &str) -> Tilbud {
         places: Decimal::ONE,
         occupancy_pct: Decimal::ONE_HUNDRED,
         settlement: Decimal::ZERO,
+        carry_pct: None,
+        limit_base: None,
         overhead: OverheadOverride::default(),
         shared: vec![],
         costs: vec![],

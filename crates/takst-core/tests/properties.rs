@@ -46,7 +46,7 @@ prop_compose! {
         let cost = |name: &str, kind, amount| Cost { name: name.into(), kind, amount, origin: origin() };
         m.tilbud.push(Tilbud {
             id: "t".into(), name: "t".into(), paragraph: None, places: Decimal::from(places),
-            occupancy_pct: dec(occupancy, 1), settlement: dec(settlement, 2),
+            occupancy_pct: dec(occupancy, 1), settlement: dec(settlement, 2), carry_pct: None, limit_base: None,
             overhead: OverheadOverride::default(),
             shared: vec![Shared {
                 name: "vagt".into(), staff: Ref::new("s", Pos::default()), band: Ref::new("b", Pos::default()),

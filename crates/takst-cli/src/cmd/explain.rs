@@ -162,6 +162,9 @@ fn go(
     if let Some(s) = &n.note {
         out.push_str(&format!("   note: {s}"));
     }
+    if n.status != takst_core::model::Status::Agreed {
+        out.push_str(&format!("   status: {}", n.status.label()));
+    }
     out.push('\n');
     // The same subtree (same figures from the same input lines) is shown once.
     if !n.children.is_empty() && !seen.insert(serde_json::to_string(n).unwrap_or_default()) {

@@ -6,12 +6,16 @@
 //! needs, calls takst-core and returns an [`Output`]. Commands never print;
 //! `main` does.
 
+pub mod bridge;
 pub mod check;
 pub mod compare;
+pub mod economy;
 pub mod explain;
+pub mod index;
 pub mod rates;
 pub mod tariff;
 pub mod tilbud;
+pub mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -39,14 +43,18 @@ pub struct Common {
     pub exact: bool,
 }
 
+/// The format asked for, or a table on a terminal and CSV otherwise.
+pub fn default_format(asked: Option<Format>, to_file: bool) -> Format {
+    asked.unwrap_or(if !to_file && std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Csv
+    })
+}
+
 impl Common {
     pub fn format(&self) -> Format {
-        self.format
-            .unwrap_or(if self.out.is_none() && std::io::stdout().is_terminal() {
-                Format::Table
-            } else {
-                Format::Csv
-            })
+        default_format(self.format, self.out.is_some())
     }
 
     /// How figures are shown: rounded to 0.01 for display, or exact.

@@ -1,10 +1,15 @@
 //! `takst tariff`: one row per agreement (in force on `--date`, or all)
-//! with its grundtakst, individual part, tariff per day and agreed tariff.
+//! with its grundtakst, individual part, tariff per day and agreed tariff,
+//! then the least final `status` of the inputs it rests on. Tariffs that
+//! rest on provisional or forecast values are listed on stderr.
+//! `--receipt FILE` also writes a receipt (see `crate::receipt`).
 
 use takst_core::calc::Engine;
+use takst_core::model::{Model, Status};
 
 use super::{CmdResult, Common, Failure, Output};
 use crate::load::{self, Scope};
+use crate::receipt::{self, Receipt};
 use crate::render::{col, Cell, Table};
 
 #[derive(Debug, clap::Args)]
@@ -17,6 +22,10 @@ pub struct Args {
     /// Only agreements paid by this municipality.
     #[arg(long, value_name = "NAME")]
     pub municipality: Option<String>,
+    /// Also write a receipt: every input, the engine version and every
+    /// result in one JSON file that `takst verify` can recompute.
+    #[arg(long, value_name = "FILE")]
+    pub receipt: Option<std::path::PathBuf>,
 }
 
 pub const COLUMNS: &[crate::render::Column] = &[
@@ -28,7 +37,11 @@ pub const COLUMNS: &[crate::render::Column] = &[
     col("individual", "individuel takst"),
     col("tariff_per_day", "døgntakst"),
     col("agreed_tariff", "aftalt takst"),
+    col("status", "status"),
 ];
+
+/// How many tariffs and inputs the stderr note names before it only counts.
+const NOTE_MAX: usize = 10;
 
 pub fn run(a: &Args) -> CmdResult {
     let date = match &a.date {
@@ -42,16 +55,37 @@ pub fn run(a: &Args) -> CmdResult {
     let engine = Engine::new(&model)?;
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
+    // Tables are for people: the status in Danish; CSV and JSON in English.
+    let people = a.common.format() == crate::render::Format::Table;
     let mut problems = Vec::new();
+    let mut used = Vec::new();
+    let mut unagreed: Vec<(String, Status)> = Vec::new();
+    let mut inputs: Vec<String> = Vec::new();
     for (i, ag) in model.agreements.iter().enumerate() {
         if date.is_some_and(|d| !ag.in_force(d)) {
             continue;
         }
-        if a.common_municipality_filtered(&ag.municipality) {
+        if a.skips_municipality(&ag.municipality) {
             continue;
         }
         match engine.tariff(i) {
             Ok(tr) => {
+                let tree = engine.explain_tariff(&tr);
+                let status = tree.status();
+                if status != Status::Agreed {
+                    unagreed.push((ag.id.clone(), status));
+                    for n in tree.unagreed_inputs() {
+                        let s = format!(
+                            "{} ({}) [{}]",
+                            n.label,
+                            n.status.label(),
+                            n.at.as_deref().unwrap_or("")
+                        );
+                        if !inputs.contains(&s) {
+                            inputs.push(s);
+                        }
+                    }
+                }
                 let p = shown.parts(&[tr.grundtakst, tr.individual], tr.per_day);
                 t.push(vec![
                     Cell::text(&ag.id),
@@ -62,7 +96,13 @@ pub fn run(a: &Args) -> CmdResult {
                     Cell::Num(p[1]),
                     Cell::Num(shown.amt(tr.per_day)),
                     Cell::opt(tr.agreed_tariff.map(|d| shown.amt(d))),
+                    Cell::text(if people {
+                        status.label()
+                    } else {
+                        status.as_str()
+                    }),
                 ]);
+                used.push(i);
             }
             Err(p) => problems.push(p),
         }
@@ -70,11 +110,95 @@ pub fn run(a: &Args) -> CmdResult {
     if !problems.is_empty() {
         return Err(Failure::Problems(problems));
     }
-    Ok(Output::text(t.render(a.common.format())))
+    let mut notes = Vec::new();
+    if !unagreed.is_empty() {
+        notes.push(status_note(&unagreed, &inputs));
+    }
+    if let Some(path) = &a.receipt {
+        let receipt = build_receipt(a, &model, &used)?;
+        crate::util::write_atomic(path, receipt.to_text().as_bytes()).map_err(Failure::Usage)?;
+        notes.push(format!(
+            "kvittering skrevet: {} (sha256 {})",
+            path.display(),
+            receipt.sha256
+        ));
+    }
+    Ok(Output {
+        text: t.render(a.common.format()),
+        notes,
+        fail: false,
+    })
+}
+
+/// The stderr note naming the tariffs that rest on provisional or forecast
+/// values, and those values.
+fn status_note(unagreed: &[(String, Status)], inputs: &[String]) -> String {
+    let n = unagreed.len();
+    let mut ids: Vec<String> = unagreed
+        .iter()
+        .take(NOTE_MAX)
+        .map(|(id, st)| format!("{id} ({})", st.label()))
+        .collect();
+    if n > NOTE_MAX {
+        ids.push(format!("… og {} flere", n - NOTE_MAX));
+    }
+    let mut s = format!(
+        "bemærk: {n} {} hviler på foreløbige værdier eller prognoser: {}",
+        if n == 1 { "takst" } else { "takster" },
+        ids.join(", ")
+    );
+    s.push_str("\nde ikke-endelige værdier:");
+    for i in inputs.iter().take(NOTE_MAX) {
+        s.push_str(&format!("\n  {i}"));
+    }
+    if inputs.len() > NOTE_MAX {
+        s.push_str(&format!("\n  … og {} flere", inputs.len() - NOTE_MAX));
+    }
+    s
+}
+
+/// A receipt for the agreements in `used` (the rows printed): the model
+/// restricted to them, recomputed, with the input files' hashes.
+fn build_receipt(a: &Args, model: &Model, used: &[usize]) -> Result<Receipt, Failure> {
+    let mut m = model.clone();
+    let keep: std::collections::HashSet<&str> = used
+        .iter()
+        .map(|&i| model.agreements[i].id.as_str())
+        .collect();
+    m.agreements.retain(|ag| keep.contains(ag.id.as_str()));
+    m.needs.retain(|n| keep.contains(n.agreement.id.as_str()));
+    let engine = Engine::new(&m)?;
+    let results = receipt::results(&engine)?;
+    let mut files = Vec::new();
+    for name in ["takst.toml", "agreements.csv", "needs.csv"] {
+        let path = a.common.model.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Failure::Usage(format!(
+                "{}: cannot read the file again for the receipt: {}",
+                path.display(),
+                crate::util::io_reason(&e)
+            ))
+        })?;
+        files.push(receipt::FileHash {
+            path: path.display().to_string(),
+            sha256: receipt::sha256_hex(&bytes),
+        });
+    }
+    let request = receipt::Request {
+        command: "tariff".into(),
+        model_dir: a.common.model.display().to_string(),
+        date: a.date.clone(),
+        municipality: a.municipality.clone(),
+    };
+    let now = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .unwrap_or(jiff::Timestamp::now());
+    Ok(Receipt::new(request, files, m, results, now.to_string()))
 }
 
 impl Args {
-    fn common_municipality_filtered(&self, m: &str) -> bool {
+    /// With `--municipality`, agreements of other municipalities are left out.
+    fn skips_municipality(&self, m: &str) -> bool {
         self.municipality.as_deref().is_some_and(|want| want != m)
     }
 }

@@ -11,13 +11,22 @@ use takst_core::model::{Agreement, Need, Origin, Pos, Ratio, Ref};
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_date, parse_decimal, parse_ratio, DecimalStyle};
 
+use std::sync::Arc;
+
+use takst_core::model::Keys;
+
 use crate::dialect::{self, Header};
 
-/// A decoded CSV file with its columns resolved.
+/// A decoded CSV file with its columns resolved. File and column names are
+/// shared by every position taken from the table, so that a row's origin
+/// and references cost no allocation beyond the row itself.
 pub struct Table {
-    file: String,
+    file: Arc<str>,
     pub rows: Vec<(u64, csv::StringRecord)>,
-    cols: Vec<(String, Option<usize>)>,
+    /// Wanted columns: name and index in the file, if present.
+    cols: Vec<(Arc<str>, Option<usize>)>,
+    /// Present columns with their 1-based column numbers, for origins.
+    present: Arc<[(Arc<str>, u64)]>,
     style: DecimalStyle,
 }
 
@@ -30,13 +39,56 @@ pub struct Row<'a> {
 
 impl Table {
     /// Decode `bytes` and find `required` and `optional` columns; a missing
-    /// required column is one problem for the whole file.
+    /// required column is one problem for the whole file. All rows are kept.
     pub fn read(
         file: &str,
         bytes: &[u8],
         required: &[&str],
         optional: &[&str],
         problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let mut rows = Vec::new();
+        let mut t = Self::scan_rows(
+            file,
+            bytes,
+            required,
+            optional,
+            problems,
+            |line, rec, _, _| {
+                rows.push((line, rec.clone()));
+            },
+        )?;
+        t.rows = rows;
+        Some(t)
+    }
+
+    /// Like [`Table::read`], but hands each row to `each` as it is read,
+    /// with one reused record: nothing of the file is kept.
+    pub fn scan(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Vec<Problem>,
+        mut each: impl FnMut(&Row, &mut Vec<Problem>),
+    ) -> Option<Table> {
+        Self::scan_rows(
+            file,
+            bytes,
+            required,
+            optional,
+            problems,
+            |line, rec, t, p| each(&Row { t, line, rec }, p),
+        )
+    }
+
+    fn scan_rows(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Vec<Problem>,
+        mut each: impl FnMut(u64, &csv::StringRecord, &Table, &mut Vec<Problem>),
     ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
         let mut rdr =
@@ -60,7 +112,7 @@ impl Table {
             ));
             return None;
         }
-        let mut cols = Vec::new();
+        let mut cols: Vec<(Arc<str>, Option<usize>)> = Vec::new();
         let mut ok = true;
         for &name in required {
             let idx = header.index(name);
@@ -75,22 +127,32 @@ impl Table {
                     ),
                 ));
             }
-            cols.push((name.to_string(), idx));
+            cols.push((Arc::from(name), idx));
         }
         for &name in optional {
-            cols.push((name.to_string(), header.index(name)));
+            cols.push((Arc::from(name), header.index(name)));
         }
         if !ok {
             return None;
         }
-        let mut rows = Vec::new();
+        let present: Arc<[(Arc<str>, u64)]> = cols
+            .iter()
+            .filter_map(|(n, i)| i.map(|i| (n.clone(), i as u64 + 1)))
+            .collect();
+        let table = Table {
+            file: file.into(),
+            rows: Vec::new(),
+            cols,
+            present,
+            style: decoded.dialect.decimal,
+        };
         let mut rec = csv::StringRecord::new();
         loop {
             match rdr.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {
                     let line = rec.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
-                    rows.push((line, rec.clone()));
+                    each(line, &rec, &table, problems);
                 }
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
@@ -105,12 +167,7 @@ impl Table {
                 }
             }
         }
-        Some(Table {
-            file: file.to_string(),
-            rows,
-            cols,
-            style: decoded.dialect.decimal,
-        })
+        Some(table)
     }
 
     pub fn row<'a>(&'a self, i: usize) -> Row<'a> {
@@ -124,39 +181,32 @@ impl Table {
 }
 
 impl<'a> Row<'a> {
+    fn col(&self, col: &str) -> Option<&'a (Arc<str>, Option<usize>)> {
+        self.t.cols.iter().find(|(n, _)| &**n == col)
+    }
+
     pub fn pos(&self, col: &str) -> Pos {
-        let c = self
-            .t
-            .cols
-            .iter()
-            .find(|(n, _)| n == col)
-            .and_then(|(_, i)| *i);
-        Pos::new(
-            self.t.file.clone(),
-            self.line,
-            c.map(|i| i as u64 + 1).unwrap_or(0),
-            col,
-        )
+        match self.col(col) {
+            Some((name, i)) => Pos::new(
+                self.t.file.clone(),
+                self.line,
+                i.map(|i| i as u64 + 1).unwrap_or(0),
+                name.clone(),
+            ),
+            None => Pos::new(self.t.file.clone(), self.line, 0, col),
+        }
     }
 
     /// The row's origin, with the position of every column.
     pub fn origin(&self) -> Origin {
         let mut o = Origin::at(Pos::new(self.t.file.clone(), self.line, 0, ""));
-        o.keys = self
-            .t
-            .cols
-            .iter()
-            .filter_map(|(n, i)| i.map(|i| (n.clone(), self.line, i as u64 + 1)))
-            .collect();
+        o.keys = Keys::Columns(self.t.present.clone());
         o
     }
 
     /// The trimmed text of a column; empty when the column is absent.
     pub fn get(&self, col: &str) -> &'a str {
-        self.t
-            .cols
-            .iter()
-            .find(|(n, _)| n == col)
+        self.col(col)
             .and_then(|(_, i)| *i)
             .and_then(|i| self.rec.get(i))
             .map(str::trim)
@@ -225,69 +275,58 @@ pub fn read_agreements(
     p: &mut Vec<Problem>,
     unreadable: &mut Vec<String>,
 ) -> Vec<Agreement> {
-    let Some(t) = Table::read(
+    let mut out = Vec::new();
+    let required = ["agreement", "citizen", "municipality", "tilbud", "from"];
+    Table::scan(
         file,
         bytes,
-        &["agreement", "citizen", "municipality", "tilbud", "from"],
+        &required,
         &["to", "agreed_tariff"],
         p,
-    ) else {
-        return Vec::new();
-    };
-    let mut out = Vec::with_capacity(t.rows.len());
-    for i in 0..t.rows.len() {
-        let r = t.row(i);
-        let id = r.text("agreement", p);
-        let citizen = r.text("citizen", p);
-        let municipality = r.text("municipality", p);
-        let tilbud = r.reference("tilbud", p);
-        let from = r.date("from", p);
-        let to = if r.get("to").is_empty() {
-            Ok(None)
-        } else {
-            r.date("to", p).map(Some).ok_or(())
-        };
-        let agreed_tariff = r.opt_decimal("agreed_tariff", p);
-        if let (
-            Some(id),
-            Some(citizen),
-            Some(municipality),
-            Some(tilbud),
-            Some(from),
-            Ok(to),
-            Ok(agreed_tariff),
-        ) = (id, citizen, municipality, tilbud, from, to, agreed_tariff)
-        {
-            out.push(Agreement {
-                id,
-                citizen,
-                municipality,
-                tilbud,
-                from,
-                to,
-                agreed_tariff,
-                origin: r.origin(),
-            });
-        } else if !r.get("agreement").is_empty() {
-            unreadable.push(r.get("agreement").to_string());
-        }
-    }
+        |r, p| {
+            let id = r.text("agreement", p);
+            let citizen = r.text("citizen", p);
+            let municipality = r.text("municipality", p);
+            let tilbud = r.reference("tilbud", p);
+            let from = r.date("from", p);
+            let to = if r.get("to").is_empty() {
+                Ok(None)
+            } else {
+                r.date("to", p).map(Some).ok_or(())
+            };
+            let agreed_tariff = r.opt_decimal("agreed_tariff", p);
+            if let (
+                Some(id),
+                Some(citizen),
+                Some(municipality),
+                Some(tilbud),
+                Some(from),
+                Ok(to),
+                Ok(agreed_tariff),
+            ) = (id, citizen, municipality, tilbud, from, to, agreed_tariff)
+            {
+                out.push(Agreement {
+                    id,
+                    citizen,
+                    municipality,
+                    tilbud,
+                    from,
+                    to,
+                    agreed_tariff,
+                    origin: r.origin(),
+                });
+            } else if !r.get("agreement").is_empty() {
+                unreadable.push(r.get("agreement").to_string());
+            }
+        },
+    );
     out
 }
 
 pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
-    let Some(t) = Table::read(
-        file,
-        bytes,
-        &["agreement", "staff", "band", "hours_per_week"],
-        &["ratio", "note"],
-        p,
-    ) else {
-        return Vec::new();
-    };
-    let mut out = Vec::with_capacity(t.rows.len());
-    for i in 0..t.rows.len() {
-        let r = t.row(i);
+    let mut out = Vec::new();
+    let required = ["agreement", "staff", "band", "hours_per_week"];
+    Table::scan(file, bytes, &required, &["ratio", "note"], p, |r, p| {
         let agreement = r.reference("agreement", p);
         let staff = r.reference("staff", p);
         let band = r.reference("band", p);
@@ -322,6 +361,6 @@ pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
                 origin: r.origin(),
             });
         }
-    }
+    });
     out
 }

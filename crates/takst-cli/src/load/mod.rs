@@ -5,6 +5,7 @@
 //! problem of every file before giving up. Not responsible for: the
 //! calculation or rendering.
 
+pub mod actuals;
 pub mod csv;
 pub mod toml;
 
@@ -21,6 +22,16 @@ pub enum Scope {
     Parameters,
     /// Everything: agreements.csv and needs.csv are required.
     Agreements,
+}
+
+/// The scope a model directory can be loaded with: everything when it has
+/// agreements.csv or needs.csv, else its parameters only.
+pub fn scope_for(dir: &Path) -> Scope {
+    if dir.join("agreements.csv").exists() || dir.join("needs.csv").exists() {
+        Scope::Agreements
+    } else {
+        Scope::Parameters
+    }
 }
 
 /// The display name of a file: relative to nothing, just as given.

@@ -10,13 +10,25 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 use takst_core::model::{
-    Amount, Band, Cost, CostKind, Item, Model, Origin, Overhead, OverheadMethod, OverheadOverride,
-    Pay, PctBase, Pos, Ref, Shared, Staff, Tilbud, WorkingTime,
+    Amount, Band, Cost, CostKind, Item, Keys, Limits, Model, Origin, Overhead, OverheadMethod,
+    OverheadOverride, Pay, PctBase, Pos, Ref, Shared, Staff, Status, Tilbud, WorkingTime,
 };
 use takst_core::num::{Precision, Rounding, RoundingMode};
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_decimal, DecimalStyle};
 use toml_edit::{Item as TItem, TableLike, Value};
+
+/// Keys every table may carry: where a value came from (`source`), a
+/// remark (`note`), and how final it is (`status`: agreed, provisional or
+/// forecast; see [`Status`]).
+const COMMON_KEYS: [&str; 3] = ["source", "note", "status"];
+
+/// A sub-table without its own `status` takes its parent table's.
+fn inherit_status(child: &mut Origin, parent: &Origin) {
+    if !child.has("status") {
+        child.status = parent.status;
+    }
+}
 
 /// Parse the text of a takst.toml. Returns the model (without agreements)
 /// and the problems found; a model with problems must not be calculated.
@@ -52,7 +64,7 @@ struct Node<'a> {
 }
 
 struct Reader<'s> {
-    file: String,
+    file: std::sync::Arc<str>,
     src: &'s str,
     line_starts: Vec<usize>,
     problems: Vec<Problem>,
@@ -63,7 +75,7 @@ impl<'s> Reader<'s> {
         let mut line_starts = vec![0];
         line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
         Reader {
-            file: file.to_string(),
+            file: file.into(),
             src,
             line_starts,
             problems: Vec::new(),
@@ -89,7 +101,7 @@ impl<'s> Reader<'s> {
                 Pos::new(self.file.clone(), line, col, field)
             }
             None => Pos {
-                field: field.to_string(),
+                field: field.into(),
                 ..fallback.clone()
             },
         }
@@ -113,15 +125,15 @@ impl<'s> Reader<'s> {
         self.problems.push(Problem::new(code, pos, msg));
     }
 
-    /// Report keys of `n` that are not in `allowed` (plus `source`, `note`).
+    /// Report keys of `n` that are not in `allowed` (plus [`COMMON_KEYS`]).
     fn check_keys(&mut self, n: &Node, allowed: &[&str]) {
         for (k, _) in n.t.iter() {
-            if k == "source" || k == "note" || allowed.contains(&k) {
+            if COMMON_KEYS.contains(&k) || allowed.contains(&k) {
                 continue;
             }
             let pos = self.key_pos(n, k);
             let mut expected: Vec<&str> = allowed.to_vec();
-            expected.extend(["source", "note"]);
+            expected.extend(COMMON_KEYS);
             let what = if n.path.is_empty() {
                 "at the top level".to_string()
             } else {
@@ -141,6 +153,20 @@ impl<'s> Reader<'s> {
     fn origin(&mut self, n: &Node) -> Origin {
         let source = self.string(n, "source");
         let note = self.string(n, "note");
+        let status = if n.t.contains_key("status") {
+            self.choice(
+                n,
+                "status",
+                &[
+                    ("agreed", Status::Agreed),
+                    ("provisional", Status::Provisional),
+                    ("forecast", Status::Forecast),
+                ],
+            )
+            .unwrap_or_default()
+        } else {
+            Status::Agreed
+        };
         let keys =
             n.t.iter()
                 .map(|(k, _)| {
@@ -150,12 +176,13 @@ impl<'s> Reader<'s> {
                 .collect();
         Origin {
             pos: Pos {
-                field: n.path.clone(),
+                field: n.path.as_str().into(),
                 ..n.pos.clone()
             },
             source,
             note,
-            keys,
+            status,
+            keys: Keys::Each(keys),
         }
     }
 
@@ -240,7 +267,7 @@ impl<'s> Reader<'s> {
 
     fn missing(&mut self, n: &Node, key: &str) {
         let pos = Pos {
-            field: Self::field(n, key),
+            field: Self::field(n, key).into(),
             ..n.pos.clone()
         };
         let table = if n.path.is_empty() {
@@ -384,6 +411,8 @@ impl<'s> Reader<'s> {
                 "band",
                 "staff",
                 "overhead",
+                "settlement",
+                "limits",
                 "tilbud",
             ],
         );
@@ -445,6 +474,18 @@ impl<'s> Reader<'s> {
         } else {
             m.overhead.origin = Origin::at(root.pos.clone());
         }
+        if let Some(n) = self.sub(root, "settlement") {
+            self.check_keys(&n, &["carry_pct"]);
+            if let Some(p) = self.dec(&n, "carry_pct") {
+                m.settlement.carry_pct = p;
+            }
+            m.settlement.origin = self.origin(&n);
+        } else {
+            m.settlement.origin = Origin::at(root.pos.clone());
+        }
+        if let Some(n) = self.sub(root, "limits") {
+            m.limits = self.limits(&n);
+        }
         for n in self.tables(root, "tilbud") {
             match self.tilbud(&n) {
                 Some(t) => m.tilbud.push(t),
@@ -452,6 +493,61 @@ impl<'s> Reader<'s> {
             }
         }
         m
+    }
+
+    /// `[limits]` with its `[limits.index]` of years.
+    fn limits(&mut self, n: &Node) -> Option<Limits> {
+        self.check_keys(
+            n,
+            &["base_year", "cost_per_place_day", "reduction_pct", "index"],
+        );
+        let base_year = self
+            .req_dec(n, "base_year")
+            .and_then(|y| self.year(n, "base_year", y));
+        let cost_per_place_day = self.dec(n, "cost_per_place_day");
+        let reduction_pct = self.dec(n, "reduction_pct").unwrap_or_default();
+        let mut index_pct = Vec::new();
+        if let Some(ix) = self.sub(n, "index") {
+            let keys: Vec<String> = ix.t.iter().map(|(k, _)| k.to_string()).collect();
+            for k in keys {
+                let pos = self.key_pos(&ix, &k);
+                let year = k.parse::<i16>().ok().filter(|y| (1000..=9999).contains(y));
+                let pct = self.dec(&ix, &k);
+                match (year, pct) {
+                    (Some(y), Some(p)) => index_pct.push((y, p, pos)),
+                    (None, _) => self.problem(
+                        Code::WrongType,
+                        pos,
+                        format!("found key `{k}`, expected a year like 2025 (`2025 = 2.9` in [limits.index])"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        let origin = self.origin(n);
+        Some(Limits {
+            base_year: base_year?,
+            cost_per_place_day,
+            reduction_pct,
+            index_pct,
+            origin,
+        })
+    }
+
+    /// A whole year like 2025.
+    fn year(&mut self, n: &Node, key: &str, y: Decimal) -> Option<i16> {
+        let year = i16::try_from(y.trunc().mantissa())
+            .ok()
+            .filter(|_| y.fract().is_zero() && y.scale() == 0);
+        if year.is_none() {
+            let pos = self.key_pos(n, key);
+            self.problem(
+                Code::WrongType,
+                pos,
+                format!("found {y}, expected a year like 2025"),
+            );
+        }
+        year
     }
 
     fn precision(&mut self, n: &Node, key: &str) -> Option<Precision> {
@@ -517,6 +613,9 @@ impl<'s> Reader<'s> {
                 });
             }
         }
+        for d in &mut wt.deductions {
+            inherit_status(&mut d.origin, &wt.origin);
+        }
         wt
     }
 
@@ -536,7 +635,7 @@ impl<'s> Reader<'s> {
             (false, true) => self.dec(n, "pct").map(Amount::Pct),
             (false, false) => {
                 let pos = Pos {
-                    field: Self::field(n, fixed_key),
+                    field: Self::field(n, fixed_key).into(),
                     ..n.pos.clone()
                 };
                 self.problem(
@@ -665,7 +764,7 @@ impl<'s> Reader<'s> {
             [_] => None,
             [] => {
                 let pos = Pos {
-                    field: Self::field(n, "monthly_salary"),
+                    field: Self::field(n, "monthly_salary").into(),
                     ..n.pos.clone()
                 };
                 self.problem(
@@ -726,6 +825,9 @@ impl<'s> Reader<'s> {
             }
         }
         let origin = self.origin(n);
+        for it in oncost.iter_mut().chain(per_fte.iter_mut()) {
+            inherit_status(&mut it.origin, &origin);
+        }
         let id = id?;
         Some(Staff {
             name: name.unwrap_or_else(|| id.clone()),
@@ -765,6 +867,8 @@ impl<'s> Reader<'s> {
                 "places",
                 "occupancy_pct",
                 "settlement",
+                "carry_pct",
+                "limits",
                 "overhead",
                 "shared",
                 "cost",
@@ -776,6 +880,12 @@ impl<'s> Reader<'s> {
         let places = self.req_dec(n, "places");
         let occupancy_pct = self.dec(n, "occupancy_pct").unwrap_or(Decimal::ONE_HUNDRED);
         let settlement = self.dec(n, "settlement").unwrap_or_default();
+        let carry_pct = self.dec(n, "carry_pct");
+        let limit_base = self.sub(n, "limits").and_then(|l| {
+            self.check_keys(&l, &["cost_per_place_day"]);
+            let _ = self.origin(&l);
+            self.req_dec(&l, "cost_per_place_day")
+        });
         let overhead = match self.sub(n, "overhead") {
             Some(o) => {
                 self.check_keys(&o, &["pct", "method", "include_capital"]);
@@ -836,6 +946,16 @@ impl<'s> Reader<'s> {
             }
         }
         let origin = self.origin(n);
+        let mut overhead = overhead;
+        if let Some(o) = &mut overhead.origin {
+            inherit_status(o, &origin);
+        }
+        for sh in &mut shared {
+            inherit_status(&mut sh.origin, &origin);
+        }
+        for c in &mut costs {
+            inherit_status(&mut c.origin, &origin);
+        }
         let id = id?;
         Some(Tilbud {
             name: name.unwrap_or_else(|| id.clone()),
@@ -844,6 +964,8 @@ impl<'s> Reader<'s> {
             places: places?,
             occupancy_pct,
             settlement,
+            carry_pct,
+            limit_base,
             overhead,
             shared,
             costs,
