@@ -220,13 +220,13 @@ pub fn run(a: &Args) -> CmdResult {
     let mut notes = vec![conservation_line(&report, model.rounding.mode)];
     let format = a.common.format();
 
-    let build = |only: Option<&str>| -> Result<Table, Failure> {
+    let build = |only: Option<&str>, format: Format| -> Result<String, Failure> {
         if a.propose {
-            propose_table(&plan, &report, shown, only)
+            propose_table(&plan, &report, shown, only, format)
         } else {
             match a.totals {
-                None => Ok(lines_table(&plan, &report, shown, only)),
-                Some(level) => totals_table(&plan, &report, shown, level, only),
+                None => Ok(lines_table(&plan, &report, shown, only, format)),
+                Some(level) => totals_table(&plan, &report, shown, level, only, format),
             }
         }
     };
@@ -255,10 +255,7 @@ pub fn run(a: &Args) -> CmdResult {
                 Format::Json => "json",
                 Format::Table => "txt",
             };
-            files.push((
-                dir.join(format!("{name}.{ext}")),
-                build(Some(m))?.render(format),
-            ));
+            files.push((dir.join(format!("{name}.{ext}")), build(Some(m), format)?));
         }
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure::Usage(format!(
@@ -283,7 +280,7 @@ pub fn run(a: &Args) -> CmdResult {
     }
 
     Ok(Output {
-        text: build(None)?.render(format),
+        text: build(None, format)?,
         notes,
         fail,
     })
@@ -333,13 +330,64 @@ fn conservation_line(r: &Report, mode: takst_core::num::RoundingMode) -> String 
     s
 }
 
+/// Output rows: kept in a [`Table`] for the text table and JSON, but
+/// written straight to CSV text otherwise, so that the tens of thousands of
+/// lines of a large model are not all held as cells first.
+enum Rows {
+    Table(Table, Format),
+    Csv(csv::Writer<Vec<u8>>),
+}
+
+impl Rows {
+    fn new(columns: &[Column], format: Format) -> Rows {
+        match format {
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                let _ = w.write_record(columns.iter().map(|c| c.key));
+                Rows::Csv(w)
+            }
+            f => Rows::Table(Table::new(columns), f),
+        }
+    }
+
+    /// One row; in CSV exactly as `Table::to_csv` writes it.
+    fn push(&mut self, row: Vec<Cell>) {
+        match self {
+            Rows::Table(t, _) => t.push(row),
+            Rows::Csv(w) => {
+                let _ = w.write_record(row.iter().map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Num(d) => d.to_string(),
+                    Cell::Bool(b) => b.to_string(),
+                    Cell::Empty => String::new(),
+                }));
+            }
+        }
+    }
+
+    fn finish(self) -> String {
+        match self {
+            Rows::Table(t, f) => t.render(f),
+            Rows::Csv(w) => {
+                String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+            }
+        }
+    }
+}
+
 fn keep(plan: &Plan, slot: usize, only: Option<&str>) -> bool {
     only.is_none_or(|m| plan.engine.model.agreements[plan.slots[slot].agreement].municipality == m)
 }
 
-fn lines_table(plan: &Plan, r: &Report, shown: Shown, only: Option<&str>) -> Table {
+fn lines_table(
+    plan: &Plan,
+    r: &Report,
+    shown: Shown,
+    only: Option<&str>,
+    format: Format,
+) -> String {
     let model = plan.engine.model;
-    let mut t = Table::new(LINE_COLUMNS);
+    let mut t = Rows::new(LINE_COLUMNS, format);
     for l in &r.lines {
         if !keep(plan, l.slot, only) {
             continue;
@@ -362,7 +410,7 @@ fn lines_table(plan: &Plan, r: &Report, shown: Shown, only: Option<&str>) -> Tab
             Cell::Num(shown.amt(l.price)),
         ]);
     }
-    t
+    t.finish()
 }
 
 fn total_cells(t: &Totals, shown: Shown) -> Vec<Cell> {
@@ -388,7 +436,8 @@ fn totals_table(
     shown: Shown,
     level: Level,
     only: Option<&str>,
-) -> Result<Table, Failure> {
+    format: Format,
+) -> Result<String, Failure> {
     let model = plan.engine.model;
     let ag = |slot: usize| &model.agreements[plan.slots[slot].agreement];
     let keys: &[Column] = match level {
@@ -410,7 +459,7 @@ fn totals_table(
     } else {
         columns.push(col("agreements", "aftaler"));
     }
-    let mut t = Table::new(&columns);
+    let mut t = Rows::new(&columns, format);
     match level {
         Level::Agreement => {
             for a in &r.agreements {
@@ -466,7 +515,7 @@ fn totals_table(
             }
         }
     }
-    Ok(t)
+    Ok(t.finish())
 }
 
 fn propose_table(
@@ -474,9 +523,10 @@ fn propose_table(
     r: &Report,
     shown: Shown,
     only: Option<&str>,
-) -> Result<Table, Failure> {
+    format: Format,
+) -> Result<String, Failure> {
     let model = plan.engine.model;
-    let mut t = Table::new(PROPOSE_COLUMNS);
+    let mut t = Rows::new(PROPOSE_COLUMNS, format);
     for p in proposals(plan, r).map_err(|p| Failure::Problems(vec![p]))? {
         if !keep(plan, p.slot, only) {
             continue;
@@ -501,7 +551,7 @@ fn propose_table(
             ]);
         }
     }
-    Ok(t)
+    Ok(t.finish())
 }
 
 /// A progress bar on stderr (a terminal): bytes read, rows per second, ETA.
