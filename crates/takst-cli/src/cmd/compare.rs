@@ -335,7 +335,7 @@ fn conservation_line(r: &Report, mode: takst_core::num::RoundingMode) -> String 
 /// lines of a large model are not all held as cells first.
 enum Rows {
     Table(Table, Format),
-    Csv(csv::Writer<Vec<u8>>),
+    Csv(Box<csv::Writer<Vec<u8>>>),
 }
 
 impl Rows {
@@ -344,7 +344,7 @@ impl Rows {
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
                 let _ = w.write_record(columns.iter().map(|c| c.key));
-                Rows::Csv(w)
+                Rows::Csv(Box::new(w))
             }
             f => Rows::Table(Table::new(columns), f),
         }
