@@ -10,5 +10,6 @@ mod compare;
 mod economy;
 mod errors;
 mod explain;
+mod messy;
 mod snapshots;
 mod worked_example;

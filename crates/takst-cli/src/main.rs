@@ -11,6 +11,7 @@ mod delivered;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
+mod pseudo;
 mod receipt;
 mod render;
 mod util;
@@ -58,6 +59,17 @@ enum Command {
 const MAX_PROBLEMS: usize = 50;
 
 fn main() -> ExitCode {
+    // A panic message could quote input data (citizen ids): a release
+    // build says where, not what. Debug builds (developers) show it all.
+    if !cfg!(debug_assertions) {
+        std::panic::set_hook(Box::new(|info| {
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("takst: internal error{at} (a bug in takst; the data involved is not shown)");
+        }));
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -159,7 +159,7 @@ pub fn results(engine: &Engine) -> Result<Results, Vec<Problem>> {
             let a = &m.agreements[t.agreement];
             TariffResult {
                 agreement: a.id.clone(),
-                citizen: a.citizen.clone(),
+                citizen: a.citizen.expose().to_string(),
                 municipality: a.municipality.clone(),
                 tilbud: a.tilbud.id.clone(),
                 grundtakst: t.grundtakst,

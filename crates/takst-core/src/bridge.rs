@@ -689,7 +689,7 @@ fn catch_up(new: &Model, figs: &[Figure], year: i16) -> Result<Vec<CatchUp>, Cal
         let change = f.change();
         out.push(CatchUp {
             agreement: a.id.clone(),
-            citizen: a.citizen.clone(),
+            citizen: a.citizen.expose().to_string(),
             municipality: a.municipality.clone(),
             days,
             change_per_day: change,

@@ -362,7 +362,16 @@ impl<'m> Engine<'m> {
                     )?;
                 Ok::<_, CalcError>((staff_hours, per_day))
             })();
-            let (staff_hours, per_day) = r.map_err(|e| calc_problem(&n.origin.pos, e))?;
+            let (staff_hours, per_day) = r.map_err(|e| {
+                Problem::new(
+                    Code::Calculation,
+                    n.origin.pos_of("hours_per_week"),
+                    format!(
+                        "{e} (found {} hours at {} and {price} kr. per hour); expected hours per week that a week can hold",
+                        n.hours_per_week, n.ratio
+                    ),
+                )
+            })?;
             lines.push(LineCost {
                 need: ni,
                 staff: si,

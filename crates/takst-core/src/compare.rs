@@ -401,7 +401,7 @@ impl<'e, 'm> Plan<'e, 'm> {
         let mut spans_of: Vec<Vec<Span>> = Vec::new();
         for (ai, ag) in model.agreements.iter().enumerate() {
             let ci = *citizens
-                .entry(ag.citizen.as_bytes().into())
+                .entry(ag.citizen.expose().as_bytes().into())
                 .or_insert_with(|| {
                     spans_of.push(Vec::new());
                     (spans_of.len() - 1) as u32

@@ -14,6 +14,7 @@ pub mod economy;
 pub mod explain;
 pub mod model;
 pub mod num;
+pub mod privacy;
 pub mod problem;
 pub mod text;
 pub mod validate;

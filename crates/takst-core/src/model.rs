@@ -18,13 +18,18 @@ use crate::num::Rounding;
 /// A position in an input file: file, 1-based line and column, and the
 /// field (TOML key or CSV column name) at that position. File and field
 /// names are shared (`Arc<str>`): a model of 100,000 agreements holds
-/// millions of positions, and cloning one must not allocate.
+/// millions of positions, and cloning one must not allocate. In a
+/// spreadsheet (`sheet` is set) the line is the row number and the column
+/// the column number, shown in A1 style: `agreements.xlsx: Ark1!E7`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Pos {
     pub file: Arc<str>,
     pub line: u64,
     pub col: u64,
     pub field: Arc<str>,
+    /// The worksheet, for a position in a spreadsheet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Pos {
@@ -34,13 +39,65 @@ impl Pos {
             line,
             col,
             field: field.into(),
+            sheet: None,
         }
     }
+
+    /// A position in a worksheet: 1-based row and column numbers.
+    pub fn in_sheet(
+        file: impl Into<Arc<str>>,
+        sheet: impl Into<Arc<str>>,
+        row: u64,
+        col: u64,
+        field: impl Into<Arc<str>>,
+    ) -> Pos {
+        Pos {
+            sheet: Some(sheet.into()),
+            ..Pos::new(file, row, col, field)
+        }
+    }
+
+    /// The same place, another line and column (the sheet is kept).
+    pub fn at(&self, line: u64, col: u64, field: impl Into<Arc<str>>) -> Pos {
+        Pos {
+            line,
+            col,
+            field: field.into(),
+            ..self.clone()
+        }
+    }
+
+    /// `file:line`, or `file: Sheet!row` in a spreadsheet, for citing a row.
+    pub fn cite(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}: {sheet}!{}", self.file, self.line),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
+}
+
+/// The A1-style letters of a 1-based column number: 1 → A, 27 → AA.
+pub fn column_letters(mut col: u64) -> String {
+    let mut letters = Vec::new();
+    while col > 0 {
+        let rem = ((col - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        col = (col - 1) / 26;
+    }
+    letters.iter().rev().collect()
 }
 
 impl std::fmt::Display for Pos {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file)?;
+        if let Some(sheet) = &self.sheet {
+            // Ark1!E7 for a cell, Ark1!7:7 for a whole row.
+            return match (self.line, self.col) {
+                (0, _) => write!(f, ": {sheet}"),
+                (l, 0) => write!(f, ": {sheet}!{l}:{l}"),
+                (l, c) => write!(f, ": {sheet}!{}{l}", column_letters(c)),
+            };
+        }
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
@@ -160,7 +217,7 @@ impl Origin {
             format!("{}.{key}", self.pos.field).into()
         };
         match self.key_line_col(key) {
-            Some((line, col)) => Pos::new(self.pos.file.clone(), line, col, field),
+            Some((line, col)) => self.pos.at(line, col, field),
             None => Pos {
                 field,
                 ..self.pos.clone()
@@ -168,9 +225,9 @@ impl Origin {
         }
     }
 
-    /// `file:line` of `key`.
+    /// `file:line` of `key` (`file: Sheet!row` in a spreadsheet).
     pub fn cite(&self, key: &str) -> String {
-        format!("{}:{}", self.pos.file, self.line_of(key))
+        self.pos_of(key).cite()
     }
 }
 
@@ -378,6 +435,7 @@ pub struct Tilbud {
     pub origin: Origin,
 }
 
+pub use crate::privacy::CitizenId;
 pub use crate::text::Ratio;
 
 /// One agreement: a citizen placed in a tilbud for a period, paid by one
@@ -385,7 +443,8 @@ pub use crate::text::Ratio;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agreement {
     pub id: String,
-    pub citizen: String,
+    /// Personal data (possibly a CPR number): see [`CitizenId`].
+    pub citizen: CitizenId,
     pub municipality: String,
     pub tilbud: Ref,
     pub from: Date,
@@ -509,6 +568,122 @@ impl Model {
             .max()
             .unwrap_or_default()
     }
+
+    /// Puts agreements and need lines in their canonical order, so that
+    /// every output is the same whatever the row order of the input files:
+    /// agreements by id ([`natural_cmp`]); need lines by agreement id, then
+    /// the model order of their staff category and band, then hours, ratio
+    /// and note. Sums over need lines then add up in the same order too.
+    pub fn sort_canonical(&mut self) {
+        // Sort permutations of indices and move each item once: the items
+        // are large, and a model can have half a million need lines.
+        let ags = &self.agreements;
+        let mut order: Vec<usize> = (0..ags.len()).collect();
+        order.sort_by(|&i, &j| {
+            natural_cmp(&ags[i].id, &ags[j].id).then_with(|| ags[i].from.cmp(&ags[j].from))
+        });
+        self.agreements = permute(std::mem::take(&mut self.agreements), &order);
+
+        let rank = first_index(self.agreements.iter().map(|a| a.id.as_str()).collect());
+        let staff = first_index(self.staff.iter().map(|s| s.id.as_str()).collect());
+        let bands = first_index(self.bands.iter().map(|b| b.id.as_str()).collect());
+        let needs = &self.needs;
+        let keys: Vec<(usize, usize, usize)> = needs
+            .iter()
+            .map(|n| {
+                let get = |m: &std::collections::HashMap<&str, usize>, id: &str| {
+                    m.get(id).copied().unwrap_or(usize::MAX)
+                };
+                (
+                    get(&rank, &n.agreement.id),
+                    get(&staff, &n.staff.id),
+                    get(&bands, &n.band.id),
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..needs.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&needs[i], &needs[j]);
+            keys[i]
+                .0
+                .cmp(&keys[j].0)
+                .then_with(|| natural_cmp(&a.agreement.id, &b.agreement.id))
+                .then_with(|| (keys[i].1, keys[i].2).cmp(&(keys[j].1, keys[j].2)))
+                .then_with(|| a.staff.id.cmp(&b.staff.id))
+                .then_with(|| a.band.id.cmp(&b.band.id))
+                .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
+                .then_with(|| {
+                    (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens))
+                })
+                .then_with(|| a.note.cmp(&b.note))
+        });
+        self.needs = permute(std::mem::take(&mut self.needs), &order);
+    }
+}
+
+/// Each id's first position.
+fn first_index(ids: Vec<&str>) -> std::collections::HashMap<&str, usize> {
+    let mut m = std::collections::HashMap::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        m.entry(id).or_insert(i);
+    }
+    m
+}
+
+/// `items` in the order of `order` (a permutation of its indices: item
+/// `order[k]` goes to place `k`), in place, following the permutation's
+/// cycles with swaps.
+fn permute<T>(mut items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let n = items.len().min(order.len());
+    let mut done = vec![false; n];
+    for start in 0..n {
+        let mut cur = start;
+        while !done[cur] {
+            done[cur] = true;
+            let next = order[cur];
+            if next == start || next >= n {
+                break;
+            }
+            items.swap(cur, next);
+            cur = next;
+        }
+    }
+    items
+}
+
+/// The order of ids for people: runs of digits compare as numbers, so
+/// `A2` comes before `A10`; the rest compares by character. Ties (`A01`
+/// and `A1`) are broken by plain byte order, so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let m = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, dy) = (&x[..n], &y[..m]);
+                let tx = &dx[dx.iter().take_while(|&&c| c == b'0').count()..];
+                let ty = &dy[dy.iter().take_while(|&&c| c == b'0').count()..];
+                let ord = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+                x = &x[n..];
+                y = &y[m..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
 }
 
 /// Ids declared by items with problems, per kind.
@@ -518,6 +693,9 @@ pub struct Unreadable {
     pub bands: Vec<String>,
     pub tilbud: Vec<String>,
     pub agreements: Vec<String>,
+    /// The agreements file could not be read (whole or in part): references
+    /// to agreements are not checked.
+    pub agreements_file: bool,
 }
 
 impl Default for Model {
@@ -539,5 +717,34 @@ impl Default for Model {
             origin: Origin::default(),
             unreadable: Unreadable::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_of_ids() {
+        let mut ids = vec!["A10", "A2", "B1", "A1", "A01", "a1", "A", "", "A2b", "A2a"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            ["", "A", "A01", "A1", "A2", "A2a", "A2b", "A10", "B1", "a1"]
+        );
+    }
+
+    #[test]
+    fn a1_cells() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(5), "E");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(16384), "XFD");
+        let p = Pos::in_sheet("agreements.xlsx", "Ark1", 7, 5, "from");
+        assert_eq!(p.to_string(), "agreements.xlsx: Ark1!E7");
+        assert_eq!(p.at(1, 0, "x").to_string(), "agreements.xlsx: Ark1!1:1");
+        assert_eq!(p.cite(), "agreements.xlsx: Ark1!7");
+        assert_eq!(Pos::new("a.csv", 3, 2, "x").to_string(), "a.csv:3:2");
     }
 }

@@ -48,6 +48,29 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in catalogue order.
+    pub const ALL: [Code; 19] = [
+        Code::Io,
+        Code::Syntax,
+        Code::UnknownKey,
+        Code::Missing,
+        Code::WrongType,
+        Code::MalformedNumber,
+        Code::MalformedDate,
+        Code::MalformedRatio,
+        Code::Conflict,
+        Code::DuplicateId,
+        Code::UnknownStaff,
+        Code::UnknownBand,
+        Code::UnknownTilbud,
+        Code::UnknownAgreement,
+        Code::Overlap,
+        Code::ToBeforeFrom,
+        Code::Negative,
+        Code::OutOfRange,
+        Code::Calculation,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Io => "io",
@@ -83,12 +106,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem; CPR-shaped numbers in the message are redacted
+    /// ([`crate::privacy::redact_cpr`]): the position finds the row.
     pub fn new(code: Code, pos: Pos, message: impl Into<String>) -> Problem {
-        Problem {
-            code,
-            pos,
-            message: message.into(),
-        }
+        let message: String = message.into();
+        let message = match crate::privacy::redact_cpr(&message) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(m) => m,
+        };
+        Problem { code, pos, message }
     }
 }
 

@@ -161,7 +161,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         if let Some(t) = a.agreed_tariff {
             v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
         }
-        by_citizen.entry(a.citizen.as_str()).or_default().push(i);
+        by_citizen.entry(a.citizen.expose()).or_default().push(i);
     }
     let mut citizens: Vec<_> = by_citizen.into_values().collect();
     citizens.sort();
@@ -187,12 +187,14 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     }
 
     for n in &m.needs {
-        v.known(
-            &agreements,
-            &n.agreement,
-            Code::UnknownAgreement,
-            "agreement",
-        );
+        if !u.agreements_file {
+            v.known(
+                &agreements,
+                &n.agreement,
+                Code::UnknownAgreement,
+                "agreement",
+            );
+        }
         v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
         v.known(&bands, &n.band, Code::UnknownBand, "band");
         v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");

@@ -3,7 +3,7 @@
 use takst_core::calc::Engine;
 
 use super::{CmdResult, Common, Output};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,12 +14,20 @@ pub struct Args {
 pub fn run(a: &Args) -> CmdResult {
     let dir = &a.common.model;
     // Agreements are checked when the model has them.
-    let scope = if dir.join("agreements.csv").exists() || dir.join("needs.csv").exists() {
+    let scope = if [
+        "agreements.csv",
+        "needs.csv",
+        "agreements.xlsx",
+        "needs.xlsx",
+    ]
+    .iter()
+    .any(|f| dir.join(f).exists())
+    {
         Scope::Agreements
     } else {
         Scope::Parameters
     };
-    let model = load::load(dir, scope)?;
+    let model = a.common.load(scope)?;
     let engine = Engine::new(&model)?;
     engine.tariffs()?;
     let mut text = format!(

@@ -397,7 +397,7 @@ fn lines_table(
         let p = shown.parts(&[l.agreed, l.diff], l.delivered);
         t.push(vec![
             Cell::text(&ag.id),
-            Cell::text(&ag.citizen),
+            Cell::text(ag.citizen.expose()),
             Cell::text(&ag.municipality),
             Cell::text(&model.staff[l.staff].id),
             Cell::text(&model.bands[l.band].id),
@@ -469,7 +469,7 @@ fn totals_table(
                 let g = ag(a.slot);
                 let mut row = vec![
                     Cell::text(&g.id),
-                    Cell::text(&g.citizen),
+                    Cell::text(g.citizen.expose()),
                     Cell::text(&g.municipality),
                 ];
                 row.extend(total_cells(&a.totals, shown));
@@ -494,7 +494,7 @@ fn totals_table(
                 if only.is_some_and(|o| o != m) {
                     continue;
                 }
-                let mut row = vec![Cell::text(c), Cell::text(m)];
+                let mut row = vec![Cell::text(c.expose()), Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
                 t.push(row);
@@ -535,7 +535,7 @@ fn propose_table(
         for l in &p.lines {
             t.push(vec![
                 Cell::text(&ag.id),
-                Cell::text(&ag.citizen),
+                Cell::text(ag.citizen.expose()),
                 Cell::text(&ag.municipality),
                 Cell::text(&model.staff[l.staff].id),
                 Cell::text(&model.bands[l.band].id),

@@ -7,7 +7,7 @@ use takst_core::explain::{Node, Unit};
 
 use super::{CmdResult, Common, Failure, Output};
 use crate::danish::format_da;
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
@@ -36,7 +36,7 @@ pub fn run(a: &Args) -> CmdResult {
     } else {
         Scope::Parameters
     };
-    let model = load::load(&a.common.model, scope)?;
+    let model = a.common.load(scope)?;
     let engine = Engine::new(&model)?;
     let unknown = |what: &str, id: &str| {
         Failure::Usage(format!("--{what} {id}: no such {what} in the model"))

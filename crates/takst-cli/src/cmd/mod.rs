@@ -41,6 +41,9 @@ pub struct Common {
     /// In CSV and JSON, print amounts and hours at full precision instead of 0.01.
     #[arg(long)]
     pub exact: bool,
+    /// Read this worksheet of every .xlsx input (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// The format asked for, or a table on a terminal and CSV otherwise.
@@ -53,6 +56,14 @@ pub fn default_format(asked: Option<Format>, to_file: bool) -> Format {
 }
 
 impl Common {
+    /// Load the model directory with these flags (`--sheet`).
+    pub fn load(&self, scope: crate::load::Scope) -> Result<takst_core::model::Model, Failure> {
+        let opts = crate::load::Options {
+            sheet: self.sheet.clone(),
+        };
+        Ok(crate::load::load_with(&self.model, scope, &opts)?)
+    }
+
     pub fn format(&self) -> Format {
         default_format(self.format, self.out.is_some())
     }

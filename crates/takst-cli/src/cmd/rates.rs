@@ -4,7 +4,7 @@
 use takst_core::calc::{Engine, StaffBasis};
 
 use super::{CmdResult, Common, Failure, Output};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::{col, Cell, Table};
 
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub const COLUMNS: &[crate::render::Column] = &[
 ];
 
 pub fn run(a: &Args) -> CmdResult {
-    let model = load::load(&a.common.model, Scope::Parameters)?;
+    let model = a.common.load(Scope::Parameters)?;
     let engine = Engine::new(&model)?;
     let prices = match &a.tilbud {
         None => &engine.prices,

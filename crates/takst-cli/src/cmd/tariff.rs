@@ -1,14 +1,19 @@
 //! `takst tariff`: one row per agreement (in force on `--date`, or all)
 //! with its grundtakst, individual part, tariff per day and agreed tariff,
 //! then the least final `status` of the inputs it rests on. Tariffs that
-//! rest on provisional or forecast values are listed on stderr.
-//! `--receipt FILE` also writes a receipt (see `crate::receipt`).
+//! rest on provisional or forecast values are listed on stderr. Rows come in
+//! the model's canonical order (agreement id, `A2` before `A10`);
+//! `--municipality` goes through a [`MunicipalityView`], so the output holds
+//! that municipality's citizens only. `--receipt FILE` also writes a receipt
+//! (see `crate::receipt`).
 
 use takst_core::calc::Engine;
+use takst_core::explain::StatusIndex;
 use takst_core::model::{Model, Status};
+use takst_core::privacy::MunicipalityView;
 
 use super::{CmdResult, Common, Failure, Output};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::receipt::{self, Receipt};
 use crate::render::{col, Cell, Table};
 
@@ -26,6 +31,8 @@ pub struct Args {
     /// result in one JSON file that `takst verify` can recompute.
     #[arg(long, value_name = "FILE")]
     pub receipt: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub pseudo: crate::pseudo::PseudonymArgs,
 }
 
 pub const COLUMNS: &[crate::render::Column] = &[
@@ -51,8 +58,10 @@ pub fn run(a: &Args) -> CmdResult {
                 .map_err(|e| Failure::Usage(format!("--date: found `{s}`: {e}")))?,
         ),
     };
-    let model = load::load(&a.common.model, Scope::Agreements)?;
+    let citizens = a.pseudo.citizens()?;
+    let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
+    let statuses = StatusIndex::new(&engine);
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
     // Tables are for people: the status in Danish; CSV and JSON in English.
@@ -61,19 +70,25 @@ pub fn run(a: &Args) -> CmdResult {
     let mut used = Vec::new();
     let mut unagreed: Vec<(String, Status)> = Vec::new();
     let mut inputs: Vec<String> = Vec::new();
-    for (i, ag) in model.agreements.iter().enumerate() {
+    let view = a
+        .municipality
+        .as_deref()
+        .map(|m| MunicipalityView::new(&model, m));
+    let selected: Vec<usize> = match &view {
+        Some(v) => v.indices().to_vec(),
+        None => (0..model.agreements.len()).collect(),
+    };
+    for i in selected {
+        let ag = &model.agreements[i];
         if date.is_some_and(|d| !ag.in_force(d)) {
-            continue;
-        }
-        if a.skips_municipality(&ag.municipality) {
             continue;
         }
         match engine.tariff(i) {
             Ok(tr) => {
-                let tree = engine.explain_tariff(&tr);
-                let status = tree.status();
+                let status = statuses.tariff(&engine, &tr);
                 if status != Status::Agreed {
                     unagreed.push((ag.id.clone(), status));
+                    let tree = engine.explain_tariff(&tr);
                     for n in tree.unagreed_inputs() {
                         let s = format!(
                             "{} ({}) [{}]",
@@ -89,7 +104,7 @@ pub fn run(a: &Args) -> CmdResult {
                 let p = shown.parts(&[tr.grundtakst, tr.individual], tr.per_day);
                 t.push(vec![
                     Cell::text(&ag.id),
-                    Cell::text(&ag.citizen),
+                    Cell::text(citizens.show(&ag.citizen)),
                     Cell::text(&ag.municipality),
                     Cell::text(&ag.tilbud.id),
                     Cell::Num(p[0]),
@@ -194,11 +209,4 @@ fn build_receipt(a: &Args, model: &Model, used: &[usize]) -> Result<Receipt, Fai
         .round(jiff::Unit::Second)
         .unwrap_or(jiff::Timestamp::now());
     Ok(Receipt::new(request, files, m, results, now.to_string()))
-}
-
-impl Args {
-    /// With `--municipality`, agreements of other municipalities are left out.
-    fn skips_municipality(&self, m: &str) -> bool {
-        self.municipality.as_deref().is_some_and(|want| want != m)
-    }
 }

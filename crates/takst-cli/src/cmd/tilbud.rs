@@ -4,7 +4,7 @@
 use takst_core::calc::Engine;
 
 use super::{CmdResult, Common, Output};
-use crate::load::{self, Scope};
+use crate::load::Scope;
 use crate::render::{col, Cell, Format, Table};
 
 #[derive(Debug, clap::Args)]
@@ -36,7 +36,7 @@ pub const LIMIT_COLUMNS: &[crate::render::Column] = &[
 ];
 
 pub fn run(a: &Args) -> CmdResult {
-    let model = load::load(&a.common.model, Scope::Parameters)?;
+    let model = a.common.load(Scope::Parameters)?;
     let engine = Engine::new(&model)?;
     let shown = a.common.shown(model.rounding);
     let format = a.common.format();

@@ -51,7 +51,7 @@ pub fn parse(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<ActualRow> {
             ));
         }
         let kind_text = r.get("kind");
-        let kind = ActualKind::parse(kind_text);
+        let kind = ActualKind::parse(&kind_text);
         if kind.is_none() {
             let kinds: Vec<&str> = ActualKind::ALL.iter().map(|k| k.as_str()).collect();
             p.push(Problem::new(

@@ -1,15 +1,17 @@
 //! Loading a model directory: `takst.toml`, and when a command needs them,
-//! `agreements.csv` and `needs.csv`; then validation.
+//! `agreements.csv` and `needs.csv` (or `agreements.xlsx`, `needs.xlsx`);
+//! then the canonical order and validation.
 //!
-//! Responsible for: file I/O of the model inputs and collecting every
-//! problem of every file before giving up. Not responsible for: the
-//! calculation or rendering.
+//! Responsible for: file I/O of the model inputs, choosing CSV or XLSX by
+//! file name, and collecting every problem of every file before giving up.
+//! Not responsible for: the calculation or rendering.
 
 pub mod actuals;
 pub mod csv;
 pub mod toml;
+pub mod xlsx;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use takst_core::model::{Model, Pos};
 use takst_core::problem::{self, Code, Problem};
@@ -36,7 +38,7 @@ pub fn scope_for(dir: &Path) -> Scope {
 
 /// The display name of a file: relative to nothing, just as given.
 fn show(p: &Path) -> String {
-    p.display().to_string()
+    p.strip_prefix(".").unwrap_or(p).display().to_string()
 }
 
 /// Read a file, or report it as a problem.
@@ -54,9 +56,60 @@ pub fn read_file(path: &Path, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
     }
 }
 
-/// Load and validate the model in `dir`. All problems of all files are
-/// returned together, sorted by file and line.
+/// How tables are read, from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The worksheet to read from every workbook (default: the first).
+    pub sheet: Option<String>,
+}
+
+/// The file of a model table: `STEM.csv`, or `STEM.xlsx` when there is no
+/// CSV file but a workbook; `STEM.csv` (to be reported missing) otherwise.
+pub fn table_path(dir: &Path, stem: &str) -> PathBuf {
+    let csv = dir.join(format!("{stem}.csv"));
+    let xlsx = dir.join(format!("{stem}.xlsx"));
+    if !csv.exists() && xlsx.exists() {
+        xlsx
+    } else {
+        csv
+    }
+}
+
+/// Read a table (CSV or, by its `.xlsx` name, a worksheet) with the wanted
+/// columns, or report why it cannot be read.
+pub fn read_table(
+    path: &Path,
+    cols: &csv::Columns,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+) -> Option<csv::Table> {
+    let bytes = read_file(path, problems)?;
+    let file = show(path);
+    if xlsx::is_xlsx(path) {
+        match xlsx::read_sheet(&file, &bytes, opts.sheet.as_deref()) {
+            Ok(sheet) => {
+                csv::Table::from_sheet(&file, &sheet, cols.required, cols.optional, problems)
+            }
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        }
+    } else {
+        csv::Table::read(&file, &bytes, cols.required, cols.optional, problems)
+    }
+}
+
+/// Load and validate the model in `dir`, reading workbooks' first sheets.
+#[allow(dead_code)] // for commands without `Common` flags
 pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
+    load_with(dir, scope, &Options::default())
+}
+
+/// Load and validate the model in `dir`. All problems of all files are
+/// returned together, sorted by file and line. Agreements and need lines
+/// are put in their canonical order (`Model::sort_canonical`).
+pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<Problem>> {
     let mut problems = Vec::new();
     let toml_path = dir.join("takst.toml");
     let mut model = Model::default();
@@ -82,19 +135,21 @@ pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
         }
     }
     if scope == Scope::Agreements {
-        let a_path = dir.join("agreements.csv");
-        if let Some(bytes) = read_file(&a_path, &mut problems) {
-            model.agreements = csv::read_agreements(
-                &show(&a_path),
-                &bytes,
-                &mut problems,
-                &mut model.unreadable.agreements,
-            );
+        let a_path = table_path(dir, "agreements");
+        match read_table(&a_path, &csv::AGREEMENTS, opts, &mut problems) {
+            Some(t) => {
+                model.agreements =
+                    csv::agreements(&t, &mut problems, &mut model.unreadable.agreements);
+                model.unreadable.agreements_file = !t.complete;
+            }
+            // Without the agreements, every reference to one would look unknown.
+            None => model.unreadable.agreements_file = true,
         }
-        let n_path = dir.join("needs.csv");
-        if let Some(bytes) = read_file(&n_path, &mut problems) {
-            model.needs = csv::read_needs(&show(&n_path), &bytes, &mut problems);
+        let n_path = table_path(dir, "needs");
+        if let Some(t) = read_table(&n_path, &csv::NEEDS, opts, &mut problems) {
+            model.needs = csv::needs(&t, &mut problems);
         }
+        model.sort_canonical();
     }
     if toml_read {
         problems.extend(validate(&model));
@@ -104,5 +159,117 @@ pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
     } else {
         problem::sort(&mut problems);
         Err(problems)
+    }
+}
+
+/// Hostile input: every reader, fed arbitrary bytes and mutated valid
+/// files, returns problems and never panics or hangs. The case counts are
+/// modest so that `cargo test` stays fast; `fuzz/` runs the same readers
+/// for as long as one likes.
+#[cfg(test)]
+mod hostile {
+    use proptest::prelude::*;
+
+    const AGREEMENTS: &[u8] = include_bytes!("../../../../tests/fixtures/bocenter/agreements.csv");
+    const NEEDS: &[u8] = include_bytes!("../../../../tests/fixtures/bocenter/needs.csv");
+    const TOML: &[u8] = include_bytes!("../../../../tests/fixtures/bocenter/takst.toml");
+
+    /// Every reader of the model on one input.
+    fn read_all(bytes: &[u8]) {
+        let mut p = Vec::new();
+        let mut u = Vec::new();
+        let _ = super::csv::read_agreements("a.csv", bytes, &mut p, &mut u);
+        let _ = super::csv::read_needs("n.csv", bytes, &mut p);
+        let _ = super::toml::read_model("t.toml", &String::from_utf8_lossy(bytes));
+        if let Ok(sheet) = super::xlsx::read_sheet("a.xlsx", bytes, None) {
+            let _ = super::csv::Table::from_sheet(
+                "a.xlsx",
+                &sheet,
+                super::csv::AGREEMENTS.required,
+                super::csv::AGREEMENTS.optional,
+                &mut p,
+            );
+        }
+    }
+
+    /// A valid file mutated: bytes flipped, cut short, lines duplicated.
+    fn mutate(base: &[u8], flips: &[(usize, u8)], cut: usize, dup: usize) -> Vec<u8> {
+        let mut b = base.to_vec();
+        for &(i, x) in flips {
+            let n = b.len().max(1);
+            if let Some(c) = b.get_mut(i % n) {
+                *c ^= x;
+            }
+        }
+        let lines: Vec<&[u8]> = b.split_inclusive(|&c| c == b'\n').collect();
+        let mut out = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            out.extend_from_slice(l);
+            if i == dup % lines.len().max(1) {
+                out.extend_from_slice(l);
+            }
+        }
+        let keep = out.len().saturating_sub(cut % (out.len() + 1));
+        out.truncate(keep);
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            read_all(&bytes);
+        }
+
+        #[test]
+        fn mutated_files(
+            which in 0usize..3,
+            flips in proptest::collection::vec((any::<usize>(), 1u8..=255), 0..6),
+            cut in any::<usize>(),
+            dup in any::<usize>(),
+        ) {
+            let base = [AGREEMENTS, NEEDS, TOML][which];
+            read_all(&mutate(base, &flips, cut, dup));
+        }
+
+        #[test]
+        fn absurd_numbers(digits in "[0-9]{20,60}", dot in 0usize..60) {
+            let mut n = digits.clone();
+            if dot < n.len() { n.insert(dot, '.'); }
+            let csv = format!("agreement,staff,band,hours_per_week\nA1,paed,dag,{n}\n");
+            let mut p = Vec::new();
+            let _ = super::csv::read_needs("n.csv", csv.as_bytes(), &mut p);
+            let toml = format!("[[band]]\nid = \"a\"\nsupplement_pct = {n}\n");
+            let _ = super::toml::read_model("t.toml", &toml);
+        }
+    }
+
+    /// A workbook whose bytes are mutated: a clean problem, never a panic.
+    #[test]
+    fn mutated_workbooks() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["agreement", "citizen", "municipality", "tilbud", "from"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h).expect("write");
+            ws.write_string(1, c as u16, "x").expect("write");
+        }
+        let bytes = wb.save_to_buffer().expect("workbook");
+        let mut state = 7u64;
+        for _ in 0..64 {
+            let mut b = bytes.clone();
+            for _ in 0..4 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                let i = (state >> 33) as usize % b.len();
+                b[i] ^= (state >> 8) as u8 | 1;
+            }
+            read_all(&b);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            b.truncate((state >> 33) as usize % bytes.len());
+            read_all(&b);
+        }
     }
 }

@@ -223,7 +223,7 @@ fn model(
                 .unwrap();
             Agreement {
                 id: id.clone(),
-                citizen: format!("C-{id}"),
+                citizen: format!("C-{id}").into(),
                 municipality: "Kommune".into(),
                 tilbud: r(rng.pick(tilbud)),
                 from,
