@@ -7,6 +7,7 @@
 mod cmd;
 #[allow(dead_code)] // format_kr: used by the reports
 mod danish;
+mod delivered;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
@@ -42,6 +43,8 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// Agreed vs delivered hours and value, per line or as totals.
+    Compare(cmd::compare::Args),
     /// The operating economy of a closed year per tilbud, and its settlement.
     Economy(cmd::economy::Args),
     /// Why each tariff moved from one model to another, step by step.
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Compare(a) => (cmd::compare::run(a), &a.common.out),
         Command::Economy(a) => (cmd::economy::run(a), &a.common.out),
         Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
         Command::Index(a) => (cmd::index::run(a), &None),

@@ -310,6 +310,9 @@ pub struct Band {
     pub id: String,
     pub name: String,
     pub supplement_pct: Decimal,
+    /// Clock window (`days`, `from`, `to`) for splitting clock-time rows.
+    #[serde(skip)]
+    pub window: Option<crate::clock::Window>,
     pub origin: Origin,
 }
 
