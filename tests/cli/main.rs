@@ -6,6 +6,7 @@
 
 mod bridge;
 mod common;
+mod compare;
 mod economy;
 mod errors;
 mod explain;

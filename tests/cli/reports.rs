@@ -153,6 +153,8 @@ fn shown(s: &str, lang: &str) -> Decimal {
     let t = s
         .trim()
         .trim_start_matches("DKK ")
+        .trim_end_matches(" %")
+        .trim_end_matches('%')
         .trim_end_matches(" kr.")
         .trim_end_matches(" t")
         .trim_end_matches(" h");
@@ -872,4 +874,157 @@ fn reports_can_pseudonymize_citizens() {
     let html = String::from_utf8_lossy(&out.stdout);
     assert!(!html.contains("C001") && !html.contains("C003"));
     assert_eq!(html.matches("<td>P-").count(), 2, "one pseudonym per page");
+}
+
+const PERIOD: [&str; 6] = [
+    "--delivered",
+    "bocenter/delivered.csv",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2025-03-31",
+];
+
+fn compare_csv(extra: &[&str]) -> Vec<HashMap<String, String>> {
+    let mut a = vec!["compare", "bocenter"];
+    a.extend(PERIOD);
+    a.extend(extra);
+    csv_of(&a)
+}
+
+/// With a delivered file and a period, the sheet shows `takst compare`'s
+/// lines and balance, and agreed vs delivered hours per week as bars.
+#[test]
+fn tariff_sheet_with_delivered_hours_in_a_browser() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["report", "sheet", "bocenter", "--agreement", "A1"];
+    args.extend(PERIOD);
+    let (page, html) = write_report(dir.path(), "a1.html", &args);
+    assert_self_contained(&html);
+    let r = render(&chromium, &page);
+    assert!(
+        page_requests(&r).is_empty(),
+        "the page requested {:?}",
+        page_requests(&r)
+    );
+    assert!(r.dom.contains("<svg data-chart=\"agreed-delivered\""));
+    let figs = figures(&r.dom);
+    for l in compare_csv(&[]).iter().filter(|l| l["agreement"] == "A1") {
+        let k = |what: &str| format!("{what}:{}:{}", l["staff"], l["band"]);
+        check(&figs, &k("agreed"), num(l, "agreed_hours"), "da");
+        check(&figs, &k("delivered"), num(l, "delivered_hours"), "da");
+        check(&figs, &k("diff"), num(l, "diff_hours"), "da");
+        check(&figs, &k("diff_value"), num(l, "diff_value"), "da");
+        check(&figs, &k("delivery_pct"), num(l, "delivery_pct"), "da");
+    }
+    let t = compare_csv(&["--totals", "agreement"]);
+    let t = row(&t, "agreement", "A1");
+    for k in [
+        "tariff_paid",
+        "value_delivered",
+        "balance",
+        "agreed_hours",
+        "delivered_hours",
+    ] {
+        check(&figs, k, num(t, k), "da");
+    }
+    // Agreed per week is the need lines' staff hours; delivered per week
+    // is 77 h × 7 / 90 days.
+    check(&figs, "agreed_week:paed:dag", dec("7"), "da");
+    check(&figs, "agreed_week:ssa:aften", dec("3.5"), "da");
+    check(&figs, "delivered_week:paed:dag", dec("5.99"), "da");
+}
+
+/// The overview lists the lines outside the tolerance, largest kroner gap
+/// first, with `takst compare`'s figures.
+#[test]
+fn facility_overview_lists_citizens_outside_tolerance() {
+    let mut args = vec!["report", "tilbud", "bocenter"];
+    args.extend(PERIOD);
+    let r = takst(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_self_contained(&r.stdout);
+    assert!(r.stdout.contains("<svg data-chart=\"outside-tolerance\""));
+    let figs = figures(&r.stdout);
+    let lines = compare_csv(&[]);
+    let mut outside: Vec<_> = lines.iter().filter(|l| l["status"] != "ok").collect();
+    outside.sort_by_key(|l| std::cmp::Reverse(num(l, "diff_value").abs()));
+    let order: Vec<String> = outside
+        .iter()
+        .map(|l| format!("diff_value:{}:{}:{}", l["agreement"], l["staff"], l["band"]))
+        .collect();
+    assert_eq!(order, ["diff_value:A1:paed:dag", "diff_value:A4:paed:dag"]);
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|k| r.stdout.find(&format!("data-k=\"{k}\"")).unwrap())
+        .collect();
+    assert!(positions[0] < positions[1], "sorted by kroner gap");
+    for l in outside {
+        let k = |what: &str| format!("{what}:{}:{}:{}", l["agreement"], l["staff"], l["band"]);
+        check(&figs, &k("diff_value"), num(l, "diff_value"), "da");
+        check(&figs, &k("agreed"), num(l, "agreed_hours"), "da");
+        check(&figs, &k("delivered"), num(l, "delivered_hours"), "da");
+    }
+    assert!(
+        !figs.contains_key("diff_value:A2:paed:dag"),
+        "A2 is within the tolerance"
+    );
+}
+
+#[test]
+fn compare_workbook_sums_to_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("compare.xlsx");
+    let mut args = vec!["compare", "bocenter"];
+    args.extend(PERIOD);
+    args.extend(["--format", "xlsx", "--out", out.to_str().unwrap()]);
+    let r = takst(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("conservation: delivered_in=278.75"));
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Linjer",
+            "Pr. aftale",
+            "Pr. borger",
+            "Pr. kommune",
+            "Timer i alt",
+            "Parametre"
+        ]
+    );
+    let csv = compare_csv(&[]);
+    let lines = sheet_rows(&mut wb, "Linjer");
+    assert_eq!(lines.len(), csv.len());
+    for (x, c) in lines.iter().zip(&csv) {
+        assert_eq!(x["aftale"].to_string(), c["agreement"]);
+        assert_eq!(number(&x["aftalte timer"], 2), num(c, "agreed_hours"));
+        assert_eq!(number(&x["leverede timer"], 2), num(c, "delivered_hours"));
+        assert_eq!(number(&x["forskel kr."], 2), num(c, "diff_value"));
+    }
+    // Per agreement, the lines' delivered hours and differences in kroner
+    // sum to the agreement's totals as the CLI prints them.
+    let totals = compare_csv(&["--totals", "agreement"]);
+    for t in &totals {
+        let of: Vec<_> = lines
+            .iter()
+            .filter(|l| l["aftale"] == t["agreement"].as_str())
+            .collect();
+        assert_eq!(column_sum(&of, "leverede timer"), num(t, "delivered_hours"));
+        assert_eq!(column_sum(&of, "forskel kr."), num(t, "variance"));
+    }
+    let per = sheet_rows(&mut wb, "Pr. aftale");
+    let all: Vec<_> = per.iter().collect();
+    let want: Decimal = totals.iter().map(|t| num(t, "balance")).sum();
+    assert_eq!(column_sum(&all, "balance"), want);
+    // The conservation of hours: matched and the reasons sum to delivered in.
+    let c = &sheet_rows(&mut wb, "Timer i alt")[0];
+    assert_eq!(number(&c["leveret i alt"], 2), dec("278.75"));
+    let parts: f64 = c
+        .iter()
+        .filter(|(k, _)| k.as_str() != "leveret i alt")
+        .map(|(_, v)| if let Data::Float(f) = v { *f } else { 0.0 })
+        .sum();
+    assert_eq!(dec(&format!("{parts:.2}")), dec("278.75"));
 }

@@ -234,6 +234,26 @@ pub fn streaming_reader(path: &Path) -> io::Result<(Dialect, Box<dyn Read + Send
     Ok((dialect, reader))
 }
 
+/// The dialect of a file starting with `head`, and the byte offset of its
+/// header line (after any BOM and `sep=` line); `complete` says `head` is the
+/// whole file. For readers that split a large file into byte ranges.
+pub fn sniff_start(head: &[u8], complete: bool) -> (Dialect, usize) {
+    sniff_with_start(head, complete)
+}
+
+/// `inner` as UTF-8 text: decoded on the fly for Windows-1252, as is for
+/// UTF-8. Windows-1252 is a single-byte encoding, so any byte range of a
+/// file can be decoded on its own.
+pub fn decoding_reader<R: Read + Send + 'static>(
+    encoding: Encoding,
+    inner: R,
+) -> Box<dyn Read + Send> {
+    match encoding {
+        Encoding::Utf8 => Box::new(inner),
+        Encoding::Windows1252 => Box::new(Windows1252Reader::new(inner)),
+    }
+}
+
 /// Decodes a Windows-1252 byte stream to UTF-8 as it is read.
 struct Windows1252Reader<R> {
     inner: R,

@@ -6,6 +6,7 @@
 
 mod cmd;
 mod danish;
+mod delivered;
 #[allow(dead_code)] // streaming_reader: used by compare
 mod dialect;
 mod load;
@@ -44,6 +45,8 @@ enum Command {
     Tariff(cmd::tariff::Args),
     /// The derivation of a tariff, a grundtakst or a staff category's prices.
     Explain(cmd::explain::Args),
+    /// Agreed vs delivered hours and value, per line or as totals.
+    Compare(cmd::compare::Args),
     /// The operating economy of a closed year per tilbud, and its settlement.
     Economy(cmd::economy::Args),
     /// Why each tariff moved from one model to another, step by step.
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => Some((&a.common, true)),
         Command::Tariff(a) => Some((&a.common, true)),
         Command::Economy(a) => Some((&a.common, true)),
+        Command::Compare(a) => Some((&a.common, true)),
         Command::Check(a) => Some((&a.common, false)),
         Command::Explain(a) => Some((&a.common, false)),
         _ => None,
@@ -105,6 +109,7 @@ fn main() -> ExitCode {
         Command::Tilbud(a) => (cmd::tilbud::run(a), &a.common.out),
         Command::Tariff(a) => (cmd::tariff::run(a), &a.common.out),
         Command::Explain(a) => (cmd::explain::run(a), &a.common.out),
+        Command::Compare(a) => (cmd::compare::run(a), &a.common.out),
         Command::Economy(a) => (cmd::economy::run(a), &a.common.out),
         Command::Bridge(a) => (cmd::bridge::run(a), &a.out),
         Command::Index(a) => (cmd::index::run(a), &None),

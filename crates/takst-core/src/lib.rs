@@ -9,6 +9,7 @@
 pub mod bridge;
 pub mod calc;
 pub mod clock;
+pub mod compare;
 pub mod economy;
 pub mod explain;
 pub mod model;

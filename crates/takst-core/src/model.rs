@@ -211,7 +211,17 @@ impl Origin {
     /// The position of `key` (its line and column, field `path.key`), or
     /// the table's own position when the key was not given.
     pub fn pos_of(&self, key: &str) -> Pos {
-        let field: Arc<str> = if self.pos.field.is_empty() {
+        let shared = match &self.keys {
+            // A CSV row: the column's name is shared by the whole file.
+            Keys::Columns(cols) if self.pos.field.is_empty() => cols
+                .iter()
+                .find(|(k, _)| &**k == key)
+                .map(|(k, _)| k.clone()),
+            _ => None,
+        };
+        let field: Arc<str> = if let Some(name) = shared {
+            name
+        } else if self.pos.field.is_empty() {
             key.into()
         } else {
             format!("{}.{key}", self.pos.field).into()
@@ -300,6 +310,9 @@ pub struct Band {
     pub id: String,
     pub name: String,
     pub supplement_pct: Decimal,
+    /// Clock window (`days`, `from`, `to`) for splitting clock-time rows.
+    #[serde(skip)]
+    pub window: Option<crate::clock::Window>,
     pub origin: Origin,
 }
 
@@ -572,33 +585,40 @@ impl Model {
     /// the model order of their staff category and band, then hours, ratio
     /// and note. Sums over need lines then add up in the same order too.
     pub fn sort_canonical(&mut self) {
-        self.agreements
-            .sort_by(|a, b| natural_cmp(&a.id, &b.id).then_with(|| a.from.cmp(&b.from)));
-        let staff: std::collections::HashMap<&str, usize> = self
-            .staff
+        // Sort permutations of indices and move each item once: the items
+        // are large, and a model can have half a million need lines.
+        let ags = &self.agreements;
+        let mut order: Vec<usize> = (0..ags.len()).collect();
+        order.sort_by(|&i, &j| {
+            natural_cmp(&ags[i].id, &ags[j].id).then_with(|| ags[i].from.cmp(&ags[j].from))
+        });
+        self.agreements = permute(std::mem::take(&mut self.agreements), &order);
+
+        let rank = first_index(self.agreements.iter().map(|a| a.id.as_str()).collect());
+        let staff = first_index(self.staff.iter().map(|s| s.id.as_str()).collect());
+        let bands = first_index(self.bands.iter().map(|b| b.id.as_str()).collect());
+        let needs = &self.needs;
+        let keys: Vec<(usize, usize, usize)> = needs
             .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
+            .map(|n| {
+                let get = |m: &std::collections::HashMap<&str, usize>, id: &str| {
+                    m.get(id).copied().unwrap_or(usize::MAX)
+                };
+                (
+                    get(&rank, &n.agreement.id),
+                    get(&staff, &n.staff.id),
+                    get(&bands, &n.band.id),
+                )
+            })
             .collect();
-        let bands: std::collections::HashMap<&str, usize> = self
-            .bands
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.as_str(), i))
-            .collect();
-        let key = |n: &Need| {
-            (
-                staff
-                    .get(n.staff.id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                bands.get(n.band.id.as_str()).copied().unwrap_or(usize::MAX),
-            )
-        };
-        let mut needs = std::mem::take(&mut self.needs);
-        needs.sort_by(|a, b| {
-            natural_cmp(&a.agreement.id, &b.agreement.id)
-                .then_with(|| key(a).cmp(&key(b)))
+        let mut order: Vec<usize> = (0..needs.len()).collect();
+        order.sort_by(|&i, &j| {
+            let (a, b) = (&needs[i], &needs[j]);
+            keys[i]
+                .0
+                .cmp(&keys[j].0)
+                .then_with(|| natural_cmp(&a.agreement.id, &b.agreement.id))
+                .then_with(|| (keys[i].1, keys[i].2).cmp(&(keys[j].1, keys[j].2)))
                 .then_with(|| a.staff.id.cmp(&b.staff.id))
                 .then_with(|| a.band.id.cmp(&b.band.id))
                 .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
@@ -607,8 +627,38 @@ impl Model {
                 })
                 .then_with(|| a.note.cmp(&b.note))
         });
-        self.needs = needs;
+        self.needs = permute(std::mem::take(&mut self.needs), &order);
     }
+}
+
+/// Each id's first position.
+fn first_index(ids: Vec<&str>) -> std::collections::HashMap<&str, usize> {
+    let mut m = std::collections::HashMap::with_capacity(ids.len());
+    for (i, id) in ids.into_iter().enumerate() {
+        m.entry(id).or_insert(i);
+    }
+    m
+}
+
+/// `items` in the order of `order` (a permutation of its indices: item
+/// `order[k]` goes to place `k`), in place, following the permutation's
+/// cycles with swaps.
+fn permute<T>(mut items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let n = items.len().min(order.len());
+    let mut done = vec![false; n];
+    for start in 0..n {
+        let mut cur = start;
+        while !done[cur] {
+            done[cur] = true;
+            let next = order[cur];
+            if next == start || next >= n {
+                break;
+            }
+            items.swap(cur, next);
+            cur = next;
+        }
+    }
+    items
 }
 
 /// The order of ids for people: runs of digits compare as numbers, so

@@ -493,3 +493,91 @@ pub fn tariff_sheet(engine: &Engine, a: usize) -> Result<TariffSheet, crate::pro
         tariff,
     })
 }
+
+/// One staff × band of an agreement, agreed vs delivered in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveredLine {
+    pub staff: usize,
+    pub band: usize,
+    /// Staff hours in the period; shown as `takst compare` shows them
+    /// (agreed + difference = delivered as printed).
+    pub agreed: Fig,
+    pub delivered: Fig,
+    pub diff: Fig,
+    pub delivery_pct: Option<Fig>,
+    pub diff_value: Fig,
+    pub status: crate::compare::Status,
+    /// Hours × 7 / days in force: the same hours per week.
+    pub agreed_per_week: Fig,
+    pub delivered_per_week: Fig,
+}
+
+/// An agreement's agreed vs delivered service in a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeliveredSheet {
+    pub days: Decimal,
+    pub lines: Vec<DeliveredLine>,
+    /// As `takst compare --totals agreement`: tariff paid + balance =
+    /// value delivered as printed.
+    pub tariff_paid: Fig,
+    pub value_delivered: Fig,
+    pub balance: Fig,
+    pub agreed_hours: Fig,
+    pub delivered_hours: Fig,
+}
+
+/// Agreed vs delivered of agreement `a` in a compare report, or `None`
+/// when the agreement is not in force in the period.
+pub fn delivered_sheet(
+    plan: &crate::compare::Plan,
+    report: &crate::compare::Report,
+    a: usize,
+) -> Result<Option<DeliveredSheet>, CalcError> {
+    let r = &plan.engine.model.rounding;
+    let Some(slot) = plan.slots.iter().position(|s| s.agreement == a) else {
+        return Ok(None);
+    };
+    let days = Decimal::from(plan.slots[slot].days);
+    let week = |h: Decimal| -> Result<Fig, CalcError> {
+        Ok(Fig::display(
+            h.mul_(Decimal::from(7), "hours per week")?.div_(
+                days,
+                "hours per week",
+                "days in force",
+            )?,
+            r,
+        ))
+    };
+    let mut lines = Vec::new();
+    for l in report.lines.iter().filter(|l| l.slot == slot) {
+        let delivered = Fig::display(l.delivered, r);
+        let p = allocated(&[l.agreed, l.diff], delivered.shown, r);
+        lines.push(DeliveredLine {
+            staff: l.staff,
+            band: l.band,
+            agreed: p[0],
+            delivered,
+            diff: p[1],
+            delivery_pct: l.delivery_pct.map(|d| Fig::display(d, r)),
+            diff_value: Fig::display(l.diff_value, r),
+            status: l.status,
+            agreed_per_week: week(l.agreed)?,
+            delivered_per_week: week(l.delivered)?,
+        });
+    }
+    let Some(t) = report.agreements.iter().find(|t| t.slot == slot) else {
+        return Ok(None);
+    };
+    let t = &t.totals;
+    let value_delivered = Fig::display(t.value_delivered, r);
+    let paid = allocated(&[t.tariff_paid, t.balance], value_delivered.shown, r);
+    Ok(Some(DeliveredSheet {
+        days,
+        lines,
+        tariff_paid: paid[0],
+        value_delivered,
+        balance: paid[1],
+        agreed_hours: Fig::display(t.agreed_hours, r),
+        delivered_hours: Fig::display(t.delivered_hours, r),
+    }))
+}

@@ -88,6 +88,7 @@ fn band(id: &str, pct: Decimal) -> Band {
         id: id.into(),
         name: id.into(),
         supplement_pct: pct,
+        window: None,
         origin: origin(),
     }
 }

@@ -37,7 +37,7 @@ prop_compose! {
         m.overhead.pct = dec(overhead, 1);
         m.overhead.method = if share { OverheadMethod::Share } else { OverheadMethod::Markup };
         m.overhead.include_capital = include_capital;
-        m.bands.push(Band { id: "b".into(), name: "b".into(), supplement_pct: dec(supplement, 1), origin: origin() });
+        m.bands.push(Band { id: "b".into(), name: "b".into(), supplement_pct: dec(supplement, 1), window: None, origin: origin() });
         m.staff.push(Staff {
             id: "s".into(), name: "s".into(), pay: Pay::Monthly(dec(salary, 2)), pension_pct: dec(15, 0),
             supplement_pension_pct: dec(375, 2), direct_share: dec(direct_share, 2), net_hours: None,

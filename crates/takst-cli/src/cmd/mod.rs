@@ -8,6 +8,7 @@
 
 pub mod bridge;
 pub mod check;
+pub mod compare;
 pub mod economy;
 pub mod explain;
 pub mod index;

@@ -8,6 +8,7 @@
 //! (see `crate::receipt`).
 
 use takst_core::calc::Engine;
+use takst_core::explain::StatusIndex;
 use takst_core::model::{Model, Status};
 use takst_core::privacy::MunicipalityView;
 use takst_core::report::TariffSheet;
@@ -62,6 +63,7 @@ pub fn run(a: &Args) -> CmdResult {
     let citizens = a.pseudo.citizens()?;
     let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
+    let statuses = StatusIndex::new(&engine);
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
     let mut lines = Table::new(LINE_COLUMNS);
@@ -87,10 +89,10 @@ pub fn run(a: &Args) -> CmdResult {
         }
         match engine.tariff(i) {
             Ok(tr) => {
-                let tree = engine.explain_tariff(&tr);
-                let status = tree.status();
+                let status = statuses.tariff(&engine, &tr);
                 if status != Status::Agreed {
                     unagreed.push((ag.id.clone(), status));
+                    let tree = engine.explain_tariff(&tr);
                     for n in tree.unagreed_inputs() {
                         let s = format!(
                             "{} ({}) [{}]",

@@ -12,6 +12,8 @@ use takst_core::model::{Agreement, CitizenId, Need, Origin, Pos, Ratio, Ref};
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_date, parse_decimal, parse_ratio, DecimalStyle};
 
+use std::sync::Arc;
+
 use crate::dialect::{self, Header};
 
 /// One field as read. A CSV field is always text; a spreadsheet cell keeps
@@ -119,19 +121,23 @@ pub const HEADER_SEARCH: usize = 10;
 #[derive(Debug, Clone)]
 enum Source {
     Csv,
-    Sheet(String),
+    Sheet(Arc<str>),
 }
 
 /// A CSV file or a worksheet with its columns resolved: only the columns
 /// a reader asked for are kept, so a row costs the same whatever the width
 /// of the file.
 pub struct Table {
-    file: String,
+    /// File and column names are shared by every position taken from the
+    /// table: a row's origin and references cost no allocation of names.
+    file: Arc<str>,
     source: Source,
     /// (line or row number, the wanted cells in `cols` order)
     pub rows: Vec<(u64, Vec<Cell>)>,
     /// Each wanted column: its name and its 1-based column number, if present.
-    cols: Vec<(String, Option<u64>)>,
+    cols: Vec<(Arc<str>, Option<u64>)>,
+    /// The present columns with their numbers, shared by every row's origin.
+    present: Arc<[(Arc<str>, u64)]>,
     style: DecimalStyle,
     /// Every row could be read (no CSV syntax error).
     pub complete: bool,
@@ -193,10 +199,11 @@ impl Table {
             return None;
         }
         let mut t = Table {
-            file: file.to_string(),
+            file: file.into(),
             source: Source::Csv,
             rows: Vec::new(),
             cols: Vec::new(),
+            present: Arc::from(Vec::new()),
             style: decoded.dialect.decimal,
             complete: true,
         };
@@ -267,10 +274,11 @@ impl Table {
             .unwrap_or(0);
         let header_pos = Pos::in_sheet(file, sheet.name.as_str(), sheet.rows[header_at].0, 0, "");
         let mut t = Table {
-            file: file.to_string(),
-            source: Source::Sheet(sheet.name.clone()),
+            file: file.into(),
+            source: Source::Sheet(sheet.name.as_str().into()),
             rows: Vec::new(),
             cols: Vec::new(),
+            present: Arc::from(Vec::new()),
             style: DecimalStyle::Point,
             complete: true,
         };
@@ -339,7 +347,12 @@ impl Table {
             .iter()
             .chain(want.optional)
             .zip(&idx)
-            .map(|(name, i)| (name.to_string(), i.map(|i| i as u64 + 1)))
+            .map(|(name, i)| (Arc::from(*name), i.map(|i| i as u64 + 1)))
+            .collect();
+        self.present = self
+            .cols
+            .iter()
+            .filter_map(|(n, c)| c.map(|c| (n.clone(), c)))
             .collect();
         Some(idx)
     }
@@ -353,7 +366,7 @@ impl Table {
         }
     }
 
-    fn pos(&self, line: u64, col: u64, field: &str) -> Pos {
+    fn pos(&self, line: u64, col: u64, field: impl Into<Arc<str>>) -> Pos {
         match &self.source {
             Source::Csv => Pos::new(self.file.clone(), line, col, field),
             Source::Sheet(s) => Pos::in_sheet(self.file.clone(), s.clone(), line, col, field),
@@ -384,25 +397,23 @@ impl<'a> Row<'a> {
         self.t
             .cols
             .iter()
-            .position(|(n, _)| n == col)
+            .position(|(n, _)| &**n == col)
             .map(|i| (i, self.t.cols[i].1))
     }
 
     pub fn pos(&self, col: &str) -> Pos {
-        let c = self.col(col).and_then(|(_, c)| c).unwrap_or(0);
-        self.t.pos(self.line, c, col)
+        match self.col(col) {
+            Some((i, c)) => self
+                .t
+                .pos(self.line, c.unwrap_or(0), self.t.cols[i].0.clone()),
+            None => self.t.pos(self.line, 0, col),
+        }
     }
 
     /// The row's origin, with the position of every column.
     pub fn origin(&self) -> Origin {
         let mut o = Origin::at(self.t.pos(self.line, 0, ""));
-        o.keys = takst_core::model::Keys::Each(
-            self.t
-                .cols
-                .iter()
-                .filter_map(|(n, c)| c.map(|c| (n.clone(), self.line, c)))
-                .collect(),
-        );
+        o.keys = takst_core::model::Keys::Columns(self.t.present.clone());
         o
     }
 

@@ -652,18 +652,86 @@ impl<'s> Reader<'s> {
     }
 
     fn band(&mut self, n: &Node) -> Option<Band> {
-        self.check_keys(n, &["id", "name", "supplement_pct"]);
+        self.check_keys(n, &["id", "name", "supplement_pct", "days", "from", "to"]);
         let id = self.req_string(n, "id");
         let name = self.string(n, "name");
         let supplement_pct = self.dec(n, "supplement_pct").unwrap_or_default();
+        let window = self.band_window(n);
         let origin = self.origin(n);
         let id = id?;
         Some(Band {
             name: name.unwrap_or_else(|| id.clone()),
             id,
             supplement_pct,
+            window,
             origin,
         })
+    }
+
+    /// A band's clock window: `days` (a string or a list of strings such as
+    /// "mon-fri" or ["sat", "sun", "hol"]), `from` and `to` ("HH:MM"); all
+    /// three or none.
+    fn band_window(&mut self, n: &Node) -> Option<takst_core::clock::Window> {
+        let given: Vec<&str> = ["days", "from", "to"]
+            .into_iter()
+            .filter(|k| n.t.contains_key(k))
+            .collect();
+        if given.is_empty() {
+            return None;
+        }
+        if given.len() < 3 {
+            let missing: Vec<&str> = ["days", "from", "to"]
+                .into_iter()
+                .filter(|k| !given.contains(k))
+                .collect();
+            let pos = self.key_pos(n, given[0]);
+            self.problem(
+                Code::Missing,
+                pos,
+                format!(
+                    "a band's clock window needs `days`, `from` and `to`; `{}` is missing",
+                    missing.join("`, `")
+                ),
+            );
+            return None;
+        }
+        let days: Vec<String> = match self.value(n, "days") {
+            Some(Value::String(s)) => vec![s.value().clone()],
+            Some(Value::Array(a)) if a.iter().all(|v| v.as_str().is_some()) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => {
+                self.wrong_type(
+                    n,
+                    "days",
+                    "a string like \"mon-fri\" or a list like [\"sat\", \"sun\", \"hol\"]",
+                );
+                return None;
+            }
+        };
+        let (from, to) = (self.string(n, "from")?, self.string(n, "to")?);
+        let day_refs: Vec<&str> = days.iter().map(String::as_str).collect();
+        let checks = [
+            ("days", takst_core::clock::parse_days(&day_refs).map(|_| ())),
+            ("from", takst_core::clock::parse_hhmm(&from).map(|_| ())),
+            ("to", takst_core::clock::parse_hhmm(&to).map(|_| ())),
+        ];
+        for (key, r) in checks {
+            if let Err(e) = r {
+                let pos = self.key_pos(n, key);
+                self.problem(Code::WrongType, pos, e.to_string());
+                return None;
+            }
+        }
+        match takst_core::clock::Window::parse(&day_refs, &from, &to) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                let pos = self.key_pos(n, "from");
+                self.problem(Code::OutOfRange, pos, e.to_string());
+                None
+            }
+        }
     }
 
     fn staff(&mut self, n: &Node) -> Option<Staff> {

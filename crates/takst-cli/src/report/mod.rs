@@ -19,7 +19,9 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::cmd::CmdResult;
+use takst_core::compare::{Plan, Report};
+
+use crate::cmd::{CmdResult, Failure};
 use crate::danish::format_da;
 
 /// The flags of `takst report`.
@@ -69,6 +71,79 @@ pub fn run(a: &Args) -> CmdResult {
     match &a.what {
         What::Sheet(a) => sheet::run(a),
         What::Tilbud(a) => tilbud::run(a),
+    }
+}
+
+/// `--delivered FILE --from D --to D [--tolerance PCT]`: agreed vs
+/// delivered in a period, computed by `takst_core::compare` as `takst
+/// compare` computes it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Delivered {
+    /// Delivered hours (as for `takst compare`).
+    #[arg(long, value_name = "FILE", requires_all = ["from", "to"])]
+    pub delivered: Option<PathBuf>,
+    /// First day of the period (inclusive).
+    #[arg(long, value_name = "DATE", requires = "delivered")]
+    pub from: Option<String>,
+    /// Last day of the period (inclusive).
+    #[arg(long, value_name = "DATE", requires = "delivered")]
+    pub to: Option<String>,
+    /// Tolerance in percent before a line is under or over.
+    #[arg(long, value_name = "PCT", default_value = "10")]
+    pub tolerance: String,
+}
+
+impl Delivered {
+    /// The compare plan and report for the period, when `--delivered` is given.
+    pub fn compare<'e, 'm>(
+        &self,
+        engine: &'e takst_core::calc::Engine<'m>,
+    ) -> Result<Option<(Plan<'e, 'm>, Report)>, Failure> {
+        let Some(path) = &self.delivered else {
+            return Ok(None);
+        };
+        let date = |flag: &str, s: &Option<String>| {
+            let s = s.as_deref().unwrap_or_default();
+            takst_core::text::parse_date(s)
+                .map_err(|e| Failure::Usage(format!("{flag}: found `{s}`: {e}")))
+        };
+        let (from, to) = (date("--from", &self.from)?, date("--to", &self.to)?);
+        if to < from {
+            return Err(Failure::Usage(format!(
+                "--to {to} is before --from {from}; expected a period of at least one day"
+            )));
+        }
+        let pct =
+            takst_core::text::parse_decimal(&self.tolerance, takst_core::text::DecimalStyle::Point)
+                .map_err(|e| Failure::Usage(format!("--tolerance: {e}")))?;
+        if pct.is_sign_negative() || pct > Decimal::ONE_HUNDRED {
+            return Err(Failure::Usage(format!(
+                "--tolerance: found {pct}, expected a percentage from 0 to 100"
+            )));
+        }
+        let plan = Plan::new(engine, from, to)?;
+        let windows: Vec<_> = engine
+            .model
+            .bands
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| b.window.map(|w| (i, w)))
+            .collect();
+        let file = path.display().to_string();
+        let scanned = crate::delivered::scan(path, &file, &plan, &windows, 2, None)?;
+        let report =
+            Report::new(&plan, &scanned.acc, pct / Decimal::ONE_HUNDRED).map_err(|p| vec![p])?;
+        Ok(Some((plan, report)))
+    }
+}
+
+/// A line's status in words.
+pub fn status_word(lang: Lang, s: takst_core::compare::Status) -> &'static str {
+    use takst_core::compare::Status;
+    match s {
+        Status::Under => lang.t("under", "under"),
+        Status::Ok => lang.t("i orden", "ok"),
+        Status::Over => lang.t("over", "over"),
     }
 }
 

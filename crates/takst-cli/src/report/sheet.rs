@@ -9,12 +9,18 @@
 //! A municipality's file holds only its own citizens. Not responsible for:
 //! any figure (takst-core computes and rounds them).
 
+use jiff::civil::Date;
 use takst_core::calc::Engine;
 use takst_core::model::{Model, OverheadMethod};
-use takst_core::report::{tariff_sheet, PriceFigures, TariffPart, TariffSheet};
+use takst_core::problem::{Code, Problem};
+use takst_core::report::{
+    delivered_sheet, tariff_sheet, DeliveredSheet, PriceFigures, TariffPart, TariffSheet,
+};
 
 use super::html::{self, esc, fig, head, td};
-use super::{base_section, footer, part_label, rounding_policy, svg, Common, Lang};
+use super::{
+    base_section, footer, part_label, rounding_policy, status_word, svg, Common, Delivered, Lang,
+};
 use crate::cmd::{CmdResult, Failure, Output};
 use crate::load::{self, Scope};
 use crate::pseudo::Citizens;
@@ -36,6 +42,8 @@ pub struct Args {
     /// own citizens).
     #[arg(long, value_name = "NAME")]
     pub municipality: Option<String>,
+    #[command(flatten)]
+    pub delivered: Delivered,
 }
 
 pub fn run(a: &Args) -> CmdResult {
@@ -63,11 +71,33 @@ pub fn run(a: &Args) -> CmdResult {
             ))
         }
     };
+    let compared = a.delivered.compare(&engine)?;
     let mut body = String::new();
     let mut problems = Vec::new();
     for &ai in &chosen {
+        let delivered = match &compared {
+            Some((plan, report)) => match delivered_sheet(plan, report, ai) {
+                Ok(d) => Some((plan.from, plan.to, d)),
+                Err(e) => {
+                    problems.push(Problem::new(
+                        Code::Calculation,
+                        model.agreements[ai].origin.pos.clone(),
+                        e.to_string(),
+                    ));
+                    continue;
+                }
+            },
+            None => None,
+        };
         match tariff_sheet(&engine, ai) {
-            Ok(s) => body.push_str(&page(lang, &model, &s, &citizens, &a.common.model)),
+            Ok(s) => body.push_str(&page(
+                lang,
+                &model,
+                &s,
+                delivered.as_ref(),
+                &citizens,
+                &a.common.model,
+            )),
             Err(p) => problems.push(p),
         }
     }
@@ -89,6 +119,7 @@ fn page(
     lang: Lang,
     model: &Model,
     s: &TariffSheet,
+    delivered: Option<&(Date, Date, Option<DeliveredSheet>)>,
     citizens: &Citizens,
     dir: &std::path::Path,
 ) -> String {
@@ -323,6 +354,10 @@ fn page(
     ));
     p.push_str(&base_section(lang, model, &s.base, "base-parts"));
 
+    if let Some((from, to, d)) = delivered {
+        p.push_str(&delivered_section(lang, model, *from, *to, d.as_ref()));
+    }
+
     p.push_str(&format!(
         "<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
         esc(lang.t("Afrunding", "Rounding")),
@@ -406,4 +441,139 @@ fn price_line(lang: Lang, model: &Model, pf: &PriceFigures) -> String {
         esc(lang.t("pr. time", "per hour")),
     ));
     s
+}
+
+/// Agreed vs delivered in the period: hours per week as paired bars, the
+/// lines as `takst compare` shows them, and the period's balance.
+fn delivered_section(
+    lang: Lang,
+    model: &Model,
+    from: Date,
+    to: Date,
+    d: Option<&DeliveredSheet>,
+) -> String {
+    let mut p = format!(
+        "<h2>{} · {}</h2>\n",
+        esc(lang.t("Aftalt og leveret", "Agreed and delivered")),
+        esc(&lang.period(from, Some(to)))
+    );
+    let Some(d) = d else {
+        p.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(lang.t(
+                "Aftalen er ikke i kraft i perioden.",
+                "The agreement is not in force in the period."
+            ))
+        ));
+        return p;
+    };
+    let name = |si: usize, bi: usize| format!("{}, {}", model.staff[si].name, model.bands[bi].name);
+    let pairs: Vec<(String, [(rust_decimal::Decimal, String); 2])> = d
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                name(l.staff, l.band),
+                [
+                    (l.agreed_per_week.shown, lang.hours(l.agreed_per_week.shown)),
+                    (
+                        l.delivered_per_week.shown,
+                        lang.hours(l.delivered_per_week.shown),
+                    ),
+                ],
+            )
+        })
+        .collect();
+    p.push_str(&format!(
+        "<h3>{}</h3>\n",
+        esc(lang.t(
+            "Medarbejdertimer pr. uge: aftalt og leveret",
+            "Staff hours per week: agreed and delivered"
+        ))
+    ));
+    p.push_str(&svg::pairs(
+        lang.t(
+            "Timer pr. uge: aftalt og leveret",
+            "Hours per week: agreed and delivered",
+        ),
+        "agreed-delivered",
+        &pairs,
+        [lang.t("Aftalt", "Agreed"), lang.t("Leveret", "Delivered")],
+    ));
+    p.push_str("<table class=\"compact\">");
+    p.push_str(&head(&[
+        (
+            lang.t("Kompetence og tidsrum", "Competence and time band"),
+            false,
+        ),
+        (lang.t("Aftalt t/uge", "Agreed h/week"), true),
+        (lang.t("Leveret t/uge", "Delivered h/week"), true),
+        (lang.t("Aftalt i perioden", "Agreed in period"), true),
+        (lang.t("Leveret", "Delivered"), true),
+        (lang.t("Forskel", "Difference"), true),
+        (lang.t("Leveret %", "Delivered %"), true),
+        (lang.t("Forskel i kr.", "Difference, DKK"), true),
+        (lang.t("Status", "Status"), false),
+    ]));
+    p.push_str("<tbody>");
+    for l in &d.lines {
+        let k = |what: &str| {
+            format!(
+                "{what}:{}:{}",
+                model.staff[l.staff].id, model.bands[l.band].id
+            )
+        };
+        let class = match l.status {
+            takst_core::compare::Status::Ok => "good",
+            _ => "bad",
+        };
+        p.push_str(&format!(
+            "<tr>{}{}{}{}{}{}{}{}<td class=\"{class}\">{}</td></tr>",
+            td(&name(l.staff, l.band)),
+            fig(&k("agreed_week"), &lang.hours(l.agreed_per_week.shown)),
+            fig(
+                &k("delivered_week"),
+                &lang.hours(l.delivered_per_week.shown)
+            ),
+            fig(&k("agreed"), &lang.hours(l.agreed.shown)),
+            fig(&k("delivered"), &lang.hours(l.delivered.shown)),
+            fig(&k("diff"), &lang.hours(l.diff.shown)),
+            match l.delivery_pct {
+                Some(x) => fig(&k("delivery_pct"), &lang.pct(x.shown)),
+                None => "<td></td>".to_string(),
+            },
+            fig(&k("diff_value"), &lang.kr(l.diff_value.shown)),
+            esc(status_word(lang, l.status)),
+        ));
+    }
+    p.push_str("</tbody></table>\n");
+    let hours_cell = format!(
+        "<td class=\"n\"><span data-k=\"agreed_hours\">{}</span> / <span data-k=\"delivered_hours\">{}</span></td>",
+        esc(&lang.hours(d.agreed_hours.shown)),
+        esc(&lang.hours(d.delivered_hours.shown))
+    );
+    let paid_label = format!(
+        "{} ({} {})",
+        lang.t("Takst betalt", "Tariff paid"),
+        lang.short(d.days),
+        lang.t("dage", "days")
+    );
+    p.push_str(&format!(
+        "<table><tbody><tr>{}{}</tr><tr>{}{}</tr><tr>{}{}</tr><tr class=\"total\">{}{}</tr></tbody></table>\n",
+        td(&paid_label),
+        fig("tariff_paid", &lang.kr(d.tariff_paid.shown)),
+        td(lang.t(
+            "Værdi af det leverede (dage × grundtakst + leverede timer × timepris)",
+            "Value delivered (days × base tariff + delivered hours × hourly price)"
+        )),
+        fig("value_delivered", &lang.kr(d.value_delivered.shown)),
+        td(lang.t("Aftalte / leverede timer", "Agreed / delivered hours")),
+        hours_cell,
+        td(lang.t(
+            "Balance (leveret − betalt; negativ: mindre leveret end betalt)",
+            "Balance (delivered − paid; negative: less delivered than paid for)"
+        )),
+        fig("balance", &lang.kr(d.balance.shown)),
+    ));
+    p
 }

@@ -194,16 +194,17 @@ pub fn pairs(
     rows: &[(String, [(Decimal, String); 2])],
     names: [&str; 2],
 ) -> String {
-    let label_w = 200.0;
+    // Each row: its label on a line of its own, then the two bars.
+    let left = 10.0;
     let text_w = 90.0;
-    let bar_w = W - label_w - text_w - 10.0;
+    let bar_w = W - left - text_w;
     let max: f64 = rows
         .iter()
         .flat_map(|r| r.1.iter().map(|v| px(v.0)))
         .fold(0.0, f64::max);
     let scale = if max > 0.0 { bar_w / max } else { 0.0 };
-    let step = 40.0;
-    let h = 10.0 + step * rows.len() as f64 + 24.0;
+    let step = 52.0;
+    let h = 10.0 + step * rows.len() as f64 + 20.0;
     let mut s = format!(
         "<svg data-chart=\"{}\" viewBox=\"0 0 {W} {h}\" width=\"{W}\" height=\"{h}\" role=\"img\" aria-label=\"{}\">",
         esc(key),
@@ -211,30 +212,29 @@ pub fn pairs(
     );
     let colours = ["#9fb3c8", "#1f5f99"];
     for (i, (label, vals)) in rows.iter().enumerate() {
-        let y = 8.0 + step * i as f64;
+        let y = 6.0 + step * i as f64;
         s.push_str(&format!(
-            "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
-            label_w - 6.0,
-            y + 20.0,
+            "<text x=\"{left:.2}\" y=\"{:.2}\" font-size=\"11\" font-weight=\"600\">{}</text>",
+            y + 10.0,
             esc(label)
         ));
         for (j, (v, text)) in vals.iter().enumerate() {
             let w = (px(*v) * scale).max(0.0);
-            let by = y + 2.0 + 16.0 * j as f64;
+            let by = y + 15.0 + 16.0 * j as f64;
             s.push_str(&format!(
-                "<rect x=\"{label_w:.2}\" y=\"{by:.2}\" width=\"{w:.2}\" height=\"14\" fill=\"{}\"><title>{}: {}</title></rect>\
+                "<rect x=\"{left:.2}\" y=\"{by:.2}\" width=\"{w:.2}\" height=\"14\" fill=\"{}\"><title>{}: {}</title></rect>\
                  <text x=\"{:.2}\" y=\"{:.2}\" font-size=\"10.5\">{}</text>",
                 colours[j],
                 esc(names[j]),
                 esc(text),
-                label_w + w + 5.0,
+                left + w + 5.0,
                 by + 11.0,
                 esc(text)
             ));
         }
     }
-    let ly = 10.0 + step * rows.len() as f64;
-    let mut lx = label_w;
+    let ly = 6.0 + step * rows.len() as f64;
+    let mut lx = left;
     for (j, name) in names.iter().enumerate() {
         s.push_str(&format!(
             "<rect x=\"{lx:.2}\" y=\"{:.2}\" width=\"11\" height=\"11\" fill=\"{}\"/>\

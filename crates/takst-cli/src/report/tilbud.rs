@@ -12,7 +12,7 @@ use takst_core::report::{base_breakdown, tariff_sheet, BaseBreakdown, Part, Tari
 use takst_core::economy::Economy;
 
 use super::html::{self, esc, fig, head, td};
-use super::{base_section, footer, part_label, svg, Common, Lang};
+use super::{base_section, footer, part_label, status_word, svg, Common, Delivered, Lang};
 use crate::cmd::economy::Line;
 use crate::cmd::{CmdResult, Failure, Output};
 use crate::load::{self, Scope};
@@ -30,6 +30,8 @@ pub struct Args {
     /// employed.
     #[arg(long, value_name = "FILE")]
     pub actuals: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub delivered: Delivered,
 }
 
 pub fn run(a: &Args) -> CmdResult {
@@ -54,6 +56,7 @@ pub fn run(a: &Args) -> CmdResult {
         Some(path) => economies(&model, &engine, path)?,
         None => Vec::new(),
     };
+    let compared = a.delivered.compare(&engine)?;
     let mut body = String::new();
     let mut problems = Vec::new();
     for ti in chosen {
@@ -75,12 +78,15 @@ pub fn run(a: &Args) -> CmdResult {
             }
         }
         let econ = economies.iter().find(|(e, _)| e.tilbud == ti);
+        let outside = compared
+            .as_ref()
+            .map(|(plan, report)| outside_tolerance(lang, &model, plan, report, ti, &citizens));
         body.push_str(&page(
             lang,
             &model,
             &base,
             &sheets,
-            econ,
+            (econ, outside.as_deref()),
             &citizens,
             &a.common.model,
         ));
@@ -101,7 +107,7 @@ fn page(
     model: &Model,
     base: &BaseBreakdown,
     sheets: &[TariffSheet],
-    econ: Option<&(Economy, Vec<Line>)>,
+    (econ, outside): (Option<&(Economy, Vec<Line>)>, Option<&str>),
     citizens: &Citizens,
     dir: &std::path::Path,
 ) -> String {
@@ -184,6 +190,9 @@ fn page(
         ));
     } else {
         p.push_str(&agreements(lang, model, sheets, citizens));
+    }
+    if let Some(o) = outside {
+        p.push_str(o);
     }
     if let Some((e, lines)) = econ {
         p.push_str(&economy_section(lang, model, e, lines));
@@ -584,5 +593,104 @@ fn economy_section(lang: Lang, model: &Model, e: &Economy, lines: &[Line]) -> St
             ))
         ));
     }
+    s
+}
+
+/// The lines of the tilbud's agreements outside the tolerance in the
+/// compare period, largest kroner gap first, with a signed bar chart.
+fn outside_tolerance(
+    lang: Lang,
+    model: &Model,
+    plan: &takst_core::compare::Plan,
+    report: &takst_core::compare::Report,
+    ti: usize,
+    citizens: &Citizens,
+) -> String {
+    use takst_core::compare::Status;
+    let r = &model.rounding;
+    let mut lines: Vec<&takst_core::compare::Line> = report
+        .lines
+        .iter()
+        .filter(|l| plan.slots[l.slot].tilbud == ti && l.status != Status::Ok)
+        .collect();
+    lines.sort_by(|a, b| {
+        b.diff_value
+            .abs()
+            .cmp(&a.diff_value.abs())
+            .then(a.slot.cmp(&b.slot))
+    });
+    let mut s = format!(
+        "<h2>{} · {}</h2>\n",
+        esc(lang.t(
+            "Borgere uden for tolerancen",
+            "Citizens outside the tolerance"
+        )),
+        esc(&lang.period(plan.from, Some(plan.to)))
+    );
+    if lines.is_empty() {
+        s.push_str(&format!(
+            "<p>{}</p>\n",
+            esc(lang.t(
+                "Alle aftaler er leveret inden for tolerancen.",
+                "Every agreement was delivered within the tolerance."
+            ))
+        ));
+        return s;
+    }
+    s.push_str("<table class=\"compact\">");
+    s.push_str(&head(&[
+        (lang.t("Aftale", "Agreement"), false),
+        (lang.t("Borger", "Citizen"), false),
+        (lang.t("Kommune", "Municipality"), false),
+        (lang.t("Kompetence, tidsrum", "Competence, band"), false),
+        (lang.t("Aftalt", "Agreed"), true),
+        (lang.t("Leveret", "Delivered"), true),
+        (lang.t("Leveret %", "Delivered %"), true),
+        (lang.t("Forskel i kr.", "Difference, DKK"), true),
+        (lang.t("Status", "Status"), false),
+    ]));
+    s.push_str("<tbody>");
+    let mut bars = Vec::new();
+    for l in &lines {
+        let ag = &model.agreements[plan.slots[l.slot].agreement];
+        let what = format!(
+            "{}, {}",
+            model.staff[l.staff].name, model.bands[l.band].name
+        );
+        let delivered = takst_core::report::Fig::display(l.delivered, r);
+        let agreed = takst_core::num::allocate(&[l.agreed, l.diff], delivered.shown, 2, r.mode)[0];
+        let value = takst_core::report::Fig::display(l.diff_value, r).shown;
+        let k = |x: &str| {
+            format!(
+                "{x}:{}:{}:{}",
+                ag.id, model.staff[l.staff].id, model.bands[l.band].id
+            )
+        };
+        s.push_str(&format!(
+            "<tr>{}{}{}{}{}{}{}{}<td class=\"bad\">{}</td></tr>",
+            td(&ag.id),
+            td(&citizens.show(&ag.citizen)),
+            td(&ag.municipality),
+            td(&what),
+            fig(&k("agreed"), &lang.hours(agreed)),
+            fig(&k("delivered"), &lang.hours(delivered.shown)),
+            match l.delivery_pct {
+                Some(x) => fig(
+                    &k("delivery_pct"),
+                    &lang.pct(takst_core::report::Fig::display(x, r).shown)
+                ),
+                None => "<td></td>".to_string(),
+            },
+            fig(&k("diff_value"), &lang.kr(value)),
+            esc(status_word(lang, l.status)),
+        ));
+        bars.push((format!("{} · {what}", ag.id), value, lang.kr(value)));
+    }
+    s.push_str("</tbody></table>\n");
+    s.push_str(&svg::signed(
+        lang.t("Forskel i kroner", "Difference in kroner"),
+        "outside-tolerance",
+        &bars,
+    ));
     s
 }

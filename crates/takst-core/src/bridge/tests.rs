@@ -124,6 +124,7 @@ fn model(
             id: id.clone(),
             name: format!("bånd {id}"),
             supplement_pct: rng.dec(0, 40, 1),
+            window: None,
             origin: Origin::default(),
         })
         .collect();
