@@ -540,3 +540,48 @@ fn out_file_and_snapshots() {
         insta::assert_snapshot!(name, r.snapshot());
     }
 }
+
+/// Actuals may come as an Excel workbook (first sheet): numbers as number
+/// cells, the rest as text, give the same economy as the CSV file.
+#[test]
+fn actuals_as_a_workbook() {
+    let csv_path = fixture("economy/actuals-2025.csv");
+    let text = std::fs::read_to_string(&csv_path).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            if v.is_empty() {
+                continue;
+            }
+            let (r, c) = (r as u32, c as u16);
+            match v.parse::<i64>() {
+                Ok(n) if r > 0 => ws.write_number(r, c, n as f64).map(|_| ()),
+                _ => ws.write_string(r, c, v).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("actuals-2025.xlsx");
+    wb.save(&xlsx).unwrap();
+    let from_csv = takst(&[
+        "economy",
+        "economy",
+        "--actuals",
+        "economy/actuals-2025.csv",
+        "--format",
+        "csv",
+    ]);
+    let from_xlsx = takst(&[
+        "economy",
+        "economy",
+        "--actuals",
+        xlsx.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(from_csv.code, 0, "{}", from_csv.stderr);
+    assert_eq!(from_xlsx.code, 0, "{}", from_xlsx.stderr);
+    assert_eq!(from_xlsx.stdout, from_csv.stdout);
+}

@@ -1,5 +1,6 @@
-//! Reading an actuals file (regnskabstal): the long-format CSV
-//! `tilbud,year,kind,item,amount` described in docs/FORMATS.md.
+//! Reading an actuals file (regnskabstal): the long-format table
+//! `tilbud,year,kind,item,amount` described in docs/FORMATS.md, as CSV or
+//! as an Excel workbook (`.xlsx`, first sheet).
 //!
 //! Responsible for: the file's dialect (Danish Excel or plain), columns by
 //! name, and the syntax of each row (year, kind, amount) with its line and
@@ -13,27 +14,34 @@ use takst_core::economy::{ActualKind, ActualRow};
 use takst_core::model::Ref;
 use takst_core::problem::{Code, Problem};
 
-use super::csv::Table;
+use super::csv::{Columns, Table};
 
-/// Read the actuals file at `path`; problems are collected in `p`.
+/// The columns of an actuals file.
+const COLUMNS: Columns = Columns {
+    required: &["tilbud", "year", "kind", "amount"],
+    optional: &["item", "note"],
+};
+
+/// Read the actuals file at `path` (CSV, or `.xlsx`: its first sheet);
+/// problems are collected in `p`.
 pub fn read(path: &Path, p: &mut Vec<Problem>) -> Vec<ActualRow> {
-    let Some(bytes) = super::read_file(path, p) else {
-        return Vec::new();
-    };
-    parse(&path.display().to_string(), &bytes, p)
+    match super::read_table(path, &COLUMNS, &super::Options::default(), p) {
+        Some(t) => rows(&t, p),
+        None => Vec::new(),
+    }
 }
 
-/// Parse the bytes of an actuals file named `file`.
+/// Parse the bytes of an actuals CSV file named `file`.
+#[allow(dead_code)] // used by the tests
 pub fn parse(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<ActualRow> {
-    let Some(t) = Table::read(
-        file,
-        bytes,
-        &["tilbud", "year", "kind", "amount"],
-        &["item", "note"],
-        p,
-    ) else {
-        return Vec::new();
-    };
+    match Table::read(file, bytes, COLUMNS.required, COLUMNS.optional, p) {
+        Some(t) => rows(&t, p),
+        None => Vec::new(),
+    }
+}
+
+/// The typed rows of a table with the actuals columns.
+fn rows(t: &Table, p: &mut Vec<Problem>) -> Vec<ActualRow> {
     let mut out = Vec::with_capacity(t.rows.len());
     for i in 0..t.rows.len() {
         let r = t.row(i);
