@@ -19,6 +19,7 @@ use rust_decimal::Decimal;
 use takst_core::calc::Engine;
 use takst_core::compare::{proposals, Plan, Report, Status, Totals};
 use takst_core::num::allocate;
+use takst_core::privacy::MunicipalityView;
 use takst_core::text::{parse_date, parse_decimal, DecimalStyle};
 
 use super::{CmdResult, Common, Failure, Output, Shown};
@@ -220,30 +221,31 @@ pub fn run(a: &Args) -> CmdResult {
     let mut notes = vec![conservation_line(&report, model.rounding.mode)];
     let format = a.common.format();
 
-    let build = |only: Option<&str>, format: Format| -> Result<String, Failure> {
+    let build = |report: &Report, format: Format| -> Result<String, Failure> {
         if a.propose {
-            propose_table(&plan, &report, shown, only, format)
+            propose_table(&plan, report, shown, format)
         } else {
             match a.totals {
-                None => Ok(lines_table(&plan, &report, shown, only, format)),
-                Some(level) => totals_table(&plan, &report, shown, level, only, format),
+                None => Ok(lines_table(&plan, report, shown, format)),
+                Some(level) => totals_table(&plan, report, shown, level, format),
             }
         }
     };
 
     if let (Some(SplitBy::Municipality), Some(dir)) = (a.split_by, &a.out_dir) {
         let format = a.common.format.unwrap_or(Format::Csv);
-        let mut municipalities: Vec<&str> = plan
-            .slots
-            .iter()
-            .map(|s| model.agreements[s.agreement].municipality.as_str())
+        // Each file is built from the report restricted to one
+        // municipality's view of the model: its own agreements and citizens
+        // only, by construction. Municipalities with no agreement in force
+        // in the period get no file.
+        let views: Vec<MunicipalityView> = MunicipalityView::split(&model)
+            .into_iter()
+            .filter(|v| plan.slots.iter().any(|s| v.contains(s.agreement)))
             .collect();
-        municipalities.sort_unstable();
-        municipalities.dedup();
-        let mut files = Vec::with_capacity(municipalities.len());
+        let mut files = Vec::with_capacity(views.len());
         let mut names = std::collections::HashSet::new();
-        for m in &municipalities {
-            let mut name = file_name(m);
+        for view in &views {
+            let mut name = file_name(view.municipality());
             let base = name.clone();
             let mut k = 2;
             while !names.insert(name.to_lowercase()) {
@@ -255,7 +257,8 @@ pub fn run(a: &Args) -> CmdResult {
                 Format::Json => "json",
                 Format::Table => "txt",
             };
-            files.push((dir.join(format!("{name}.{ext}")), build(Some(m), format)?));
+            let own = report.for_view(&plan, view);
+            files.push((dir.join(format!("{name}.{ext}")), build(&own, format)?));
         }
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure::Usage(format!(
@@ -280,7 +283,7 @@ pub fn run(a: &Args) -> CmdResult {
     }
 
     Ok(Output {
-        text: build(None, format)?,
+        text: build(&report, format)?,
         notes,
         fail,
     })
@@ -375,23 +378,10 @@ impl Rows {
     }
 }
 
-fn keep(plan: &Plan, slot: usize, only: Option<&str>) -> bool {
-    only.is_none_or(|m| plan.engine.model.agreements[plan.slots[slot].agreement].municipality == m)
-}
-
-fn lines_table(
-    plan: &Plan,
-    r: &Report,
-    shown: Shown,
-    only: Option<&str>,
-    format: Format,
-) -> String {
+fn lines_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> String {
     let model = plan.engine.model;
     let mut t = Rows::new(LINE_COLUMNS, format);
     for l in &r.lines {
-        if !keep(plan, l.slot, only) {
-            continue;
-        }
         let ag = &model.agreements[plan.slots[l.slot].agreement];
         // Shown so that agreed + diff = delivered as printed.
         let p = shown.parts(&[l.agreed, l.diff], l.delivered);
@@ -435,7 +425,6 @@ fn totals_table(
     r: &Report,
     shown: Shown,
     level: Level,
-    only: Option<&str>,
     format: Format,
 ) -> Result<String, Failure> {
     let model = plan.engine.model;
@@ -463,9 +452,6 @@ fn totals_table(
     match level {
         Level::Agreement => {
             for a in &r.agreements {
-                if !keep(plan, a.slot, only) {
-                    continue;
-                }
                 let g = ag(a.slot);
                 let mut row = vec![
                     Cell::text(&g.id),
@@ -491,9 +477,6 @@ fn totals_table(
                 )
                 .map_err(|p| Failure::Problems(vec![p]))?;
             for ((c, m), tot) in groups {
-                if only.is_some_and(|o| o != m) {
-                    continue;
-                }
                 let mut row = vec![Cell::text(c.expose()), Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
@@ -505,9 +488,6 @@ fn totals_table(
                 .totals_by(|s| model.agreements[s.agreement].municipality.clone(), plan)
                 .map_err(|p| Failure::Problems(vec![p]))?;
             for (m, tot) in groups {
-                if only.is_some_and(|o| o != m) {
-                    continue;
-                }
                 let mut row = vec![Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
@@ -518,19 +498,10 @@ fn totals_table(
     Ok(t.finish())
 }
 
-fn propose_table(
-    plan: &Plan,
-    r: &Report,
-    shown: Shown,
-    only: Option<&str>,
-    format: Format,
-) -> Result<String, Failure> {
+fn propose_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> Result<String, Failure> {
     let model = plan.engine.model;
     let mut t = Rows::new(PROPOSE_COLUMNS, format);
     for p in proposals(plan, r).map_err(|p| Failure::Problems(vec![p]))? {
-        if !keep(plan, p.slot, only) {
-            continue;
-        }
         let ag = &model.agreements[plan.slots[p.slot].agreement];
         for l in &p.lines {
             t.push(vec![
