@@ -6,8 +6,9 @@
 //! request, calling `delivered::scan` and `takst_core::compare`, building
 //! the output tables (display rounding happens here, through `Shown`), the
 //! conservation line on stderr, `--fail-on`, the progress bar, and
-//! `--split-by municipality` (one file per municipality, each written
-//! atomically). Not responsible for: reading the delivered file
+//! `--split-by municipality` (one file per municipality, each built from
+//! the report restricted to a `MunicipalityView` and written atomically),
+//! and `--pseudonymize` (citizen ids shown through `crate::pseudo`). Not responsible for: reading the delivered file
 //! (`delivered`) or any arithmetic beyond display rounding (`takst_core`).
 
 use std::io::IsTerminal;
@@ -24,7 +25,8 @@ use takst_core::text::{parse_date, parse_decimal, DecimalStyle};
 
 use super::{CmdResult, Common, Failure, Output, Shown};
 use crate::delivered::{self, Progress};
-use crate::load::{self, Scope};
+use crate::load::Scope;
+use crate::pseudo::Citizens;
 use crate::render::{col, Cell, Column, Format, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,6 +80,8 @@ pub struct Args {
     /// The directory for --split-by files.
     #[arg(long, value_name = "DIR", requires = "split_by")]
     pub out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pseudo: crate::pseudo::PseudonymArgs,
     /// Threads that parse the delivered file (1 or 2; default: 2 when the machine has them).
     #[arg(long, value_name = "N", hide = true)]
     pub threads: Option<usize>,
@@ -176,7 +180,8 @@ fn request(a: &Args) -> Result<Request, Failure> {
 
 pub fn run(a: &Args) -> CmdResult {
     let req = request(a)?;
-    let model = load::load(&a.common.model, Scope::Agreements)?;
+    let citizens = a.pseudo.citizens()?;
+    let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let plan = Plan::new(&engine, req.from, req.to)?;
     let windows: Vec<_> = model
@@ -223,11 +228,11 @@ pub fn run(a: &Args) -> CmdResult {
 
     let build = |report: &Report, format: Format| -> Result<String, Failure> {
         if a.propose {
-            propose_table(&plan, report, shown, format)
+            propose_table(&plan, report, shown, &citizens, format)
         } else {
             match a.totals {
-                None => Ok(lines_table(&plan, report, shown, format)),
-                Some(level) => totals_table(&plan, report, shown, level, format),
+                None => Ok(lines_table(&plan, report, shown, &citizens, format)),
+                Some(level) => totals_table(&plan, report, shown, &citizens, level, format),
             }
         }
     };
@@ -378,7 +383,13 @@ impl Rows {
     }
 }
 
-fn lines_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> String {
+fn lines_table(
+    plan: &Plan,
+    r: &Report,
+    shown: Shown,
+    citizens: &Citizens,
+    format: Format,
+) -> String {
     let model = plan.engine.model;
     let mut t = Rows::new(LINE_COLUMNS, format);
     for l in &r.lines {
@@ -387,7 +398,7 @@ fn lines_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> String 
         let p = shown.parts(&[l.agreed, l.diff], l.delivered);
         t.push(vec![
             Cell::text(&ag.id),
-            Cell::text(ag.citizen.expose()),
+            Cell::text(citizens.show(&ag.citizen)),
             Cell::text(&ag.municipality),
             Cell::text(&model.staff[l.staff].id),
             Cell::text(&model.bands[l.band].id),
@@ -424,6 +435,7 @@ fn totals_table(
     plan: &Plan,
     r: &Report,
     shown: Shown,
+    citizens: &Citizens,
     level: Level,
     format: Format,
 ) -> Result<String, Failure> {
@@ -455,7 +467,7 @@ fn totals_table(
                 let g = ag(a.slot);
                 let mut row = vec![
                     Cell::text(&g.id),
-                    Cell::text(g.citizen.expose()),
+                    Cell::text(citizens.show(&g.citizen)),
                     Cell::text(&g.municipality),
                 ];
                 row.extend(total_cells(&a.totals, shown));
@@ -477,7 +489,7 @@ fn totals_table(
                 )
                 .map_err(|p| Failure::Problems(vec![p]))?;
             for ((c, m), tot) in groups {
-                let mut row = vec![Cell::text(c.expose()), Cell::text(m)];
+                let mut row = vec![Cell::text(citizens.show(&c)), Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
                 t.push(row);
@@ -498,7 +510,13 @@ fn totals_table(
     Ok(t.finish())
 }
 
-fn propose_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> Result<String, Failure> {
+fn propose_table(
+    plan: &Plan,
+    r: &Report,
+    shown: Shown,
+    citizens: &Citizens,
+    format: Format,
+) -> Result<String, Failure> {
     let model = plan.engine.model;
     let mut t = Rows::new(PROPOSE_COLUMNS, format);
     for p in proposals(plan, r).map_err(|p| Failure::Problems(vec![p]))? {
@@ -506,7 +524,7 @@ fn propose_table(plan: &Plan, r: &Report, shown: Shown, format: Format) -> Resul
         for l in &p.lines {
             t.push(vec![
                 Cell::text(&ag.id),
-                Cell::text(ag.citizen.expose()),
+                Cell::text(citizens.show(&ag.citizen)),
                 Cell::text(&ag.municipality),
                 Cell::text(&model.staff[l.staff].id),
                 Cell::text(&model.bands[l.band].id),
