@@ -218,6 +218,36 @@ fn run_ok(cwd: &Path, args: &[&str]) -> String {
 
 // ------------------------------------------------------ dialect equivalence
 
+const COMPARE_LINES: &[&str] = &[
+    "compare",
+    ".",
+    "--delivered",
+    "delivered.csv",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2025-12-31",
+    "--format",
+    "csv",
+    "--exact",
+];
+
+const COMPARE_TOTALS: &[&str] = &[
+    "compare",
+    ".",
+    "--delivered",
+    "delivered.csv",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2025-12-31",
+    "--format",
+    "json",
+    "--exact",
+    "--totals",
+    "citizen",
+];
+
 #[test]
 fn every_csv_dialect_gives_the_same_output() {
     let fix = fixture("bocenter");
@@ -226,6 +256,8 @@ fn every_csv_dialect_gives_the_same_output() {
         &["tariff", ".", "--format", "json", "--exact"],
         &["tariff", ".", "--format", "csv", "--date", "2025-03-01"],
         &["check", "."],
+        COMPARE_LINES,
+        COMPARE_TOTALS,
     ];
     for args in commands {
         let expected = run_ok(&fix, args);
@@ -673,6 +705,8 @@ fn row_order_of_the_inputs_does_not_matter() {
             "Gentofte",
         ],
         &["check", "."],
+        COMPARE_LINES,
+        COMPARE_TOTALS,
     ];
     let expected: Vec<String> = commands.iter().map(|a| run_ok(&fix, a)).collect();
     // The canonical order is by agreement id.
