@@ -386,13 +386,20 @@ fn split_by_municipality_keeps_each_municipality_to_itself() {
         vec![],
         vec!["--totals", "citizen"],
         vec!["--totals", "agreement"],
+        vec!["--totals", "municipality"],
+        vec!["--propose"],
     ] {
+        for e in std::fs::read_dir(out.path()).unwrap() {
+            std::fs::remove_file(e.unwrap().path()).unwrap();
+        }
         let mut args = vec![
             "--split-by",
             "municipality",
             "--out-dir",
             out.path().to_str().unwrap(),
         ];
+        // --propose lists only agreements outside the tolerance: a file may be empty.
+        let propose = extra.contains(&"--propose");
         args.extend(extra);
         let r = compare("bocenter", "bocenter/delivered.csv", &args);
         assert_eq!(r.code, 0, "{}", r.stderr);
@@ -412,13 +419,14 @@ fn split_by_municipality_keeps_each_municipality_to_itself() {
             let text = std::fs::read_to_string(&path).unwrap();
             files += 1;
             let rows = csv_rows(&text);
-            assert!(!rows.is_empty(), "{m}");
+            assert!(propose || !rows.is_empty(), "{m}");
             for r in &rows {
                 assert_eq!(r["municipality"], m, "{m}: a row of another municipality");
                 assert!(
-                    agreements
-                        .iter()
-                        .any(|a| a["citizen"] == r["citizen"] && a["municipality"] == m),
+                    !r.contains_key("citizen")
+                        || agreements
+                            .iter()
+                            .any(|a| a["citizen"] == r["citizen"] && a["municipality"] == m),
                     "{m}: citizen {} is not paid by {m}",
                     r["citizen"]
                 );
@@ -710,4 +718,84 @@ fn malformed_rows_are_listed_with_positions() {
         );
     }
     insta::assert_snapshot!("compare_malformed_rows", r.snapshot());
+}
+
+/// Runs compare on `text` as delivered.csv and returns stderr (exit status 2).
+fn malformed(text: &str, threads: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("delivered.csv"), text).unwrap();
+    let r = takst_in(
+        dir.path(),
+        &[
+            "compare",
+            fixture("bocenter").to_str().unwrap(),
+            "--delivered",
+            "delivered.csv",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--threads",
+            threads,
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.snapshot());
+    r.stderr
+}
+
+#[test]
+fn malformed_rows_in_crlf_files_have_the_right_line() {
+    // Lines: 1 header, 2 ok, 3 bad date, 4 blank, 5 ok with a quoted note
+    // over two lines (5-6), 7 bad hours, 8 too few fields, 9 bad hours
+    // without a final line end.
+    let lines = [
+        "citizen,date,staff,band,hours,note",
+        "C001,2025-01-02,paed,dag,1,",
+        "C001,2025-02-30,paed,dag,1,",
+        "",
+        "C001,2025-01-03,paed,dag,1,\"two\r\nlines\"",
+        "C001,2025-01-04,paed,dag,x,",
+        "C001,2025-01-05,paed,dag",
+        "C001,2025-01-06,paed,dag,y,",
+    ];
+    let want = [
+        "delivered.csv:3:2: date:",
+        "delivered.csv:7:5: hours: found `x`",
+        "delivered.csv:8: found 4 fields",
+        "delivered.csv:9:5: hours: found `y`",
+    ];
+    for eol in ["\r\n", "\n"] {
+        let text = lines.join(eol).replace("\r\n", eol);
+        let err = malformed(&text, "1");
+        for w in want {
+            assert!(err.contains(w), "{eol:?}: missing {w:?} in\n{err}");
+        }
+        // With a final line end, the last row is still on line 9.
+        let err = malformed(&format!("{text}{eol}"), "1");
+        assert!(err.contains(want[3]), "{eol:?}:\n{err}");
+    }
+    // A file big enough for two threads: the bad rows in both halves keep
+    // their lines (the second half counts on from the first).
+    let mut text = String::from("citizen,date,staff,band,hours\r\n");
+    let n = 80_000;
+    for i in 0..n {
+        let h = if i == 10 || i == n - 10 { "x" } else { "1" };
+        text.push_str(&format!("C001,2025-01-02,paed,dag,{h}\r\n"));
+        if i % 1000 == 0 {
+            text.push_str("\r\n");
+        }
+    }
+    assert!(text.len() > 2 << 20);
+    let first = 2 + 10 + 1; // row 10 after one blank line
+    let last = 2 + (n - 10) + (n - 10 - 1) / 1000 + 1;
+    for threads in ["1", "2"] {
+        let err = malformed(&text, threads);
+        for l in [first, last] {
+            let w = format!("delivered.csv:{l}:5: hours: found `x`");
+            assert!(
+                err.contains(&w),
+                "{threads} threads: missing {w:?} in\n{err}"
+            );
+        }
+    }
 }

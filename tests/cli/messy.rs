@@ -218,6 +218,36 @@ fn run_ok(cwd: &Path, args: &[&str]) -> String {
 
 // ------------------------------------------------------ dialect equivalence
 
+const COMPARE_LINES: &[&str] = &[
+    "compare",
+    ".",
+    "--delivered",
+    "delivered.csv",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2025-12-31",
+    "--format",
+    "csv",
+    "--exact",
+];
+
+const COMPARE_TOTALS: &[&str] = &[
+    "compare",
+    ".",
+    "--delivered",
+    "delivered.csv",
+    "--from",
+    "2025-01-01",
+    "--to",
+    "2025-12-31",
+    "--format",
+    "json",
+    "--exact",
+    "--totals",
+    "citizen",
+];
+
 #[test]
 fn every_csv_dialect_gives_the_same_output() {
     let fix = fixture("bocenter");
@@ -226,6 +256,8 @@ fn every_csv_dialect_gives_the_same_output() {
         &["tariff", ".", "--format", "json", "--exact"],
         &["tariff", ".", "--format", "csv", "--date", "2025-03-01"],
         &["check", "."],
+        COMPARE_LINES,
+        COMPARE_TOTALS,
     ];
     for args in commands {
         let expected = run_ok(&fix, args);
@@ -673,6 +705,8 @@ fn row_order_of_the_inputs_does_not_matter() {
             "Gentofte",
         ],
         &["check", "."],
+        COMPARE_LINES,
+        COMPARE_TOTALS,
     ];
     let expected: Vec<String> = commands.iter().map(|a| run_ok(&fix, a)).collect();
     // The canonical order is by agreement id.
@@ -939,4 +973,118 @@ fn cpr_numbers_stay_out_of_messages() {
     // The overlap message names agreements, not citizens.
     let r = takst(&["check", "errors/overlap"]);
     assert!(!r.stderr.contains("C00"), "{}", r.stderr);
+}
+
+#[test]
+fn compare_pseudonymizes_every_output_and_split_file() {
+    let (dir, cprs) = bocenter_with_cpr();
+    let keys = tempfile::tempdir().unwrap();
+    let k1 = key_file(keys.path(), "k1", "a-secret-key-of-32-characters-00");
+    let period = ["--from", "2025-01-01", "--to", "2025-12-31"];
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", ".", "--delivered", "delivered.csv"];
+        args.extend_from_slice(&period);
+        args.extend_from_slice(&["--pseudonymize", "--pseudonym-key-file", &k1]);
+        args.extend_from_slice(extra);
+        let r = takst_in(dir.path(), &args);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.snapshot());
+        r
+    };
+    let leaks = |what: &str, text: &str| {
+        for cpr in &cprs {
+            assert!(!text.contains(cpr), "{what}: {cpr} leaked");
+            assert!(
+                !text.contains(&cpr[..6]),
+                "{what}: birth date of {cpr} leaked"
+            );
+        }
+    };
+    // The pseudonym of each agreement's citizen, from `tariff`.
+    let tariff = takst_in(
+        dir.path(),
+        &[
+            "tariff",
+            ".",
+            "--format",
+            "csv",
+            "--pseudonymize",
+            "--pseudonym-key-file",
+            &k1,
+        ],
+    );
+    assert_eq!(tariff.code, 0, "{}", tariff.snapshot());
+    let of_agreement: std::collections::HashMap<String, String> = csv_rows(&tariff.stdout)
+        .into_iter()
+        .map(|r| (r["agreement"].clone(), r["citizen"].clone()))
+        .collect();
+    let modes: &[&[&str]] = &[
+        &[],
+        &["--totals", "agreement"],
+        &["--totals", "citizen"],
+        &["--totals", "municipality"],
+        &["--propose"],
+    ];
+    for mode in modes {
+        for fmt in ["csv", "json", "table"] {
+            let mut extra = mode.to_vec();
+            extra.extend_from_slice(&["--format", fmt]);
+            let r = compare(&extra);
+            leaks(&format!("{extra:?} stdout"), &r.stdout);
+            leaks(&format!("{extra:?} stderr"), &r.stderr);
+            if fmt == "csv" {
+                let rows = csv_rows(&r.stdout);
+                for row in &rows {
+                    if let (Some(a), Some(c)) = (row.get("agreement"), row.get("citizen")) {
+                        assert_eq!(&of_agreement[a], c, "{mode:?}: pseudonym of {a}");
+                    }
+                    if let Some(c) = row.get("citizen") {
+                        assert!(c.starts_with("P-") && c.len() == 18, "{c}");
+                        assert!(of_agreement.values().any(|p| p == c), "{mode:?}: {c}");
+                    }
+                }
+            }
+        }
+        for fmt in ["csv", "json"] {
+            let out = tempfile::tempdir().unwrap();
+            let mut extra = mode.to_vec();
+            extra.extend_from_slice(&[
+                "--format",
+                fmt,
+                "--split-by",
+                "municipality",
+                "--out-dir",
+                out.path().to_str().unwrap(),
+            ]);
+            let r = compare(&extra);
+            leaks(&format!("{extra:?} stderr"), &r.stderr);
+            let mut files = 0;
+            for e in std::fs::read_dir(out.path()).unwrap() {
+                let path = e.unwrap().path();
+                let bytes = std::fs::read(&path).unwrap();
+                leaks(
+                    &format!("{extra:?} {}", path.display()),
+                    &String::from_utf8_lossy(&bytes),
+                );
+                files += 1;
+            }
+            assert_eq!(files, 2, "{extra:?}");
+        }
+    }
+    // Without --pseudonymize the ids are shown (so the checks above can fail).
+    let plain = takst_in(
+        dir.path(),
+        &[
+            "compare",
+            ".",
+            "--delivered",
+            "delivered.csv",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(plain.stdout.contains(cprs[0]), "{}", plain.snapshot());
 }

@@ -348,7 +348,10 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
         quotes: 0,
         newlines: 0,
     }));
-    let reader = dialect::decoding_reader(job.dialect.encoding, Shared(counting.clone()));
+    let reader = CrlfToLf::new(dialect::decoding_reader(
+        job.dialect.encoding,
+        Shared(counting.clone()),
+    ));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(job.dialect.delimiter)
         .has_headers(false)
@@ -367,12 +370,17 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
         last_day: None,
     };
     let mut rec = csv::ByteRecord::new();
+    // Problems from this index on are those of the last record read.
+    let mut last_record_problems = 0;
     let mut since = 0u64;
     let mut reported_bytes = 0u64;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
-            Ok(true) => rows.row(&rec),
+            Ok(true) => {
+                last_record_problems = rows.problems.len();
+                rows.row(&rec, rdr.position().line());
+            }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 if let csv::ErrorKind::Io(_) = e.kind() {
@@ -405,7 +413,13 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
         );
         p.rows.fetch_add(since, Ordering::Relaxed);
     }
-    drop(rdr);
+    // `record_line` takes every record to end with a line break; the last
+    // one of a file without a final line break does not.
+    if rdr.into_inner().last != Some(b'\n') {
+        for p in rows.problems.iter_mut().skip(last_record_problems) {
+            p.pos.line += 1;
+        }
+    }
     let (quotes, newlines) = match counting.lock() {
         Ok(c) => (c.quotes, c.newlines),
         Err(_) => return Err(io::Error::other("reader lock poisoned")),
@@ -417,6 +431,103 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
         quotes,
         newlines,
     })
+}
+
+/// The line (1-based, within the range) on which a record starts: the
+/// reader's count of line breaks after it, less those inside its fields and
+/// the one that ended it. (The csv crate's own record position is where it
+/// started reading, before any blank lines and, in a CRLF file, before the
+/// `\n` of the previous line end, so it can be too low; hence also the
+/// CRLF → LF normalisation in [`CrlfToLf`].) Only called for bad rows.
+#[cold]
+fn record_line(rec: &csv::ByteRecord, end_line: u64) -> u64 {
+    let inside = rec.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    end_line.saturating_sub(inside + 1).max(1)
+}
+
+/// Turns every `\r\n` into `\n` as the bytes pass, so that each record
+/// ends with exactly one `\n` that the csv reader consumes with it (it
+/// stops at the `\r` of a CRLF and reads the `\n` with the next record).
+/// A chunk without `\r` passes untouched; otherwise the bytes are moved
+/// down in place. A `\r` at the end of a chunk waits for the next one.
+/// `\n` bytes are never added or removed, so line counts stay those of the
+/// file. Remembers the last byte it passed on.
+struct CrlfToLf<R> {
+    inner: R,
+    pending_cr: bool,
+    last: Option<u8>,
+}
+
+impl<R> CrlfToLf<R> {
+    fn new(inner: R) -> CrlfToLf<R> {
+        CrlfToLf {
+            inner,
+            pending_cr: false,
+            last: None,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.len() < 2 {
+            // Too small to hold a held-back `\r` and more; never used by csv.
+            if self.pending_cr && !buf.is_empty() {
+                self.pending_cr = false;
+                buf[0] = b'\r';
+                self.last = Some(b'\r');
+                return Ok(1);
+            }
+            let n = self.inner.read(buf)?;
+            if n > 0 {
+                self.last = Some(buf[n - 1]);
+            }
+            return Ok(n);
+        }
+        loop {
+            let held = usize::from(self.pending_cr);
+            if self.pending_cr {
+                buf[0] = b'\r';
+                self.pending_cr = false;
+            }
+            let n = self.inner.read(&mut buf[held..])?;
+            if n == 0 {
+                if held == 1 {
+                    self.last = Some(b'\r');
+                }
+                return Ok(held);
+            }
+            let mut end = held + n;
+            if buf[end - 1] == b'\r' {
+                self.pending_cr = true;
+                end -= 1;
+            }
+            let w = if buf[..end].contains(&b'\r') {
+                let (mut w, mut r) = (0, 0);
+                while let Some(i) = buf[r..end].iter().position(|&b| b == b'\r') {
+                    let i = r + i;
+                    // Keep a lone `\r`; drop the `\r` of `\r\n`.
+                    let keep = if i + 1 < end && buf[i + 1] == b'\n' {
+                        i
+                    } else {
+                        i + 1
+                    };
+                    buf.copy_within(r..keep, w);
+                    w += keep - r;
+                    r = i + 1;
+                }
+                buf.copy_within(r..end, w);
+                w + (end - r)
+            } else {
+                end
+            };
+            if w > 0 {
+                self.last = Some(buf[w - 1]);
+                return Ok(w);
+            }
+            // Only a held-back `\r` so far: read on.
+        }
+    }
 }
 
 struct RowParser<'j, 'a, 'e, 'm> {
@@ -444,10 +555,11 @@ impl RowParser<'_, '_, '_, '_> {
         }
     }
 
+    /// One record; `end_line` is the reader's line count just after it.
     #[inline]
-    fn row(&mut self, rec: &csv::ByteRecord) {
+    fn row(&mut self, rec: &csv::ByteRecord, end_line: u64) {
         let cols = self.job.cols;
-        let line = || rec.position().map(|p| p.line()).unwrap_or(0);
+        let line = || record_line(rec, end_line);
         if rec.len() != cols.n {
             if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
                 return; // a blank line
@@ -562,6 +674,53 @@ impl RowParser<'_, '_, '_, '_> {
         match clock::split_shift(s, e, self.job.windows) {
             Ok(split) => self.acc.add_shift(self.job.plan, citizen, staff, &split),
             Err(x) => self.problem(line, ec, "end", Code::OutOfRange, x.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out at most `step` bytes per read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_any_chunking() {
+        let cases: [(&[u8], &[u8]); 6] = [
+            (b"a\r\nb\r\n", b"a\nb\n"),
+            (b"a\nb", b"a\nb"),
+            (b"\r\n\r\n", b"\n\n"),
+            (b"a\rb\r", b"a\rb\r"),
+            (b"a\r\r\nb", b"a\r\nb"),
+            (b"", b""),
+        ];
+        for (input, want) in cases {
+            for step in 1..=input.len().max(1) {
+                for cap in [2usize, 3, 64] {
+                    let mut r = CrlfToLf::new(Trickle(input, step));
+                    let mut out = Vec::new();
+                    let mut buf = vec![0u8; cap];
+                    loop {
+                        let n = r.read(&mut buf).unwrap();
+                        if n == 0 {
+                            break;
+                        }
+                        out.extend_from_slice(&buf[..n]);
+                    }
+                    assert_eq!(out, want, "{input:?} step {step} cap {cap}");
+                    assert_eq!(r.last, want.last().copied());
+                }
+            }
         }
     }
 }

@@ -31,6 +31,7 @@ use serde::Serialize;
 use crate::calc::{Engine, Tariff};
 use crate::clock::Split;
 use crate::num::{sum, CalcError, Checked};
+use crate::privacy::MunicipalityView;
 use crate::problem::{Code, Problem};
 use crate::text::{parse_decimal_bytes, DecimalStyle, Ratio};
 
@@ -955,6 +956,30 @@ impl Report {
         Ok(order)
     }
 
+    /// The part of the report about one paying municipality: the lines and
+    /// agreement totals of the agreements in `view`, and nothing else. A
+    /// per-municipality output is built from this, so it cannot hold
+    /// another municipality's citizens. The conservation figures are those
+    /// of the whole delivered file (they hold no citizen).
+    pub fn for_view(&self, plan: &Plan, view: &MunicipalityView) -> Report {
+        let mine = |slot: usize| view.contains(plan.slots[slot].agreement);
+        Report {
+            lines: self
+                .lines
+                .iter()
+                .filter(|l| mine(l.slot))
+                .cloned()
+                .collect(),
+            agreements: self
+                .agreements
+                .iter()
+                .filter(|a| mine(a.slot))
+                .cloned()
+                .collect(),
+            conservation: self.conservation.clone(),
+        }
+    }
+
     /// Does any line have a status that `pred` selects?
     pub fn any(&self, pred: impl Fn(Status) -> bool) -> bool {
         self.lines.iter().any(|l| pred(l.status))
@@ -1667,5 +1692,51 @@ mod tests {
         assert_eq!(c.matched, d("1"));
         assert_eq!(c.reasons[Reason::UnknownBand as usize], d("1"));
         assert_eq!(c.reasons[Reason::NoAgreementThatDay as usize], d("7"));
+    }
+
+    #[test]
+    fn a_municipality_view_of_the_report_holds_only_its_agreements() {
+        // C1 moves from K1 to K2 on 1 February; C2 is K2's only.
+        let m = model(
+            &[
+                ("A", "C1", "2025-01-01", "2025-01-31", None, Some("K1")),
+                ("B", "C1", "2025-02-01", "", None, Some("K2")),
+                ("C", "C2", "2025-01-01", "", None, Some("K2")),
+            ],
+            &[
+                ("A", "a", "dag", "7", (1, 1)),
+                ("B", "a", "dag", "7", (1, 1)),
+                ("C", "b", "nat", "7", (1, 1)),
+            ],
+        );
+        let e = Engine::new(&m).unwrap();
+        let plan = Plan::new(&e, date("2025-01-01"), date("2025-03-31")).unwrap();
+        let mut acc = Accumulator::new(&plan);
+        acc.add_row(&plan, b"C1", day("2025-01-10"), b"a", b"dag", h("1"));
+        acc.add_row(&plan, b"C1", day("2025-02-10"), b"a", b"dag", h("2"));
+        acc.add_row(&plan, b"C2", day("2025-02-10"), b"b", b"nat", h("3"));
+        let rep = Report::new(&plan, &acc, d("0.1")).unwrap();
+        let views = MunicipalityView::split(&m);
+        let ids = |r: &Report| -> Vec<&str> {
+            r.agreements
+                .iter()
+                .map(|a| m.agreements[plan.slots[a.slot].agreement].id.as_str())
+                .collect()
+        };
+        let k1 = rep.for_view(&plan, &views[0]);
+        let k2 = rep.for_view(&plan, &views[1]);
+        assert_eq!(ids(&k1), ["A"]);
+        assert_eq!(ids(&k2), ["B", "C"]);
+        for (r, v) in [(&k1, &views[0]), (&k2, &views[1])] {
+            for l in &r.lines {
+                let ag = &m.agreements[plan.slots[l.slot].agreement];
+                assert_eq!(ag.municipality, v.municipality());
+            }
+            assert_eq!(r.conservation, rep.conservation);
+        }
+        // Every line of the whole report is in exactly one view.
+        assert_eq!(k1.lines.len() + k2.lines.len(), rep.lines.len());
+        // K1's part of C1 is January only.
+        assert_eq!(k1.agreements[0].totals.delivered_hours, d("1"));
     }
 }

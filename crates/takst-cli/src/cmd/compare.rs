@@ -6,8 +6,9 @@
 //! request, calling `delivered::scan` and `takst_core::compare`, building
 //! the output tables (display rounding happens here, through `Shown`), the
 //! conservation line on stderr, `--fail-on`, the progress bar, and
-//! `--split-by municipality` (one file per municipality, each written
-//! atomically). Not responsible for: reading the delivered file
+//! `--split-by municipality` (one file per municipality, each built from
+//! the report restricted to a `MunicipalityView` and written atomically),
+//! and `--pseudonymize` (citizen ids shown through `crate::pseudo`). Not responsible for: reading the delivered file
 //! (`delivered`) or any arithmetic beyond display rounding (`takst_core`).
 
 use std::io::IsTerminal;
@@ -19,11 +20,13 @@ use rust_decimal::Decimal;
 use takst_core::calc::Engine;
 use takst_core::compare::{proposals, Plan, Report, Status, Totals};
 use takst_core::num::allocate;
+use takst_core::privacy::MunicipalityView;
 use takst_core::text::{parse_date, parse_decimal, DecimalStyle};
 
 use super::{CmdResult, Common, Failure, Output, Shown};
 use crate::delivered::{self, Progress};
-use crate::load::{self, Scope};
+use crate::load::Scope;
+use crate::pseudo::Citizens;
 use crate::render::{col, Cell, Column, Format, Table};
 use crate::xlsx::Sheet;
 
@@ -78,6 +81,8 @@ pub struct Args {
     /// The directory for --split-by files.
     #[arg(long, value_name = "DIR", requires = "split_by")]
     pub out_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pseudo: crate::pseudo::PseudonymArgs,
     /// Threads that parse the delivered file (1 or 2; default: 2 when the machine has them).
     #[arg(long, value_name = "N", hide = true)]
     pub threads: Option<usize>,
@@ -176,7 +181,8 @@ fn request(a: &Args) -> Result<Request, Failure> {
 
 pub fn run(a: &Args) -> CmdResult {
     let req = request(a)?;
-    let model = load::load(&a.common.model, Scope::Agreements)?;
+    let citizens = a.pseudo.citizens()?;
+    let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let plan = Plan::new(&engine, req.from, req.to)?;
     let windows: Vec<_> = model
@@ -221,14 +227,14 @@ pub fn run(a: &Args) -> CmdResult {
     let mut notes = vec![conservation_line(&report, model.rounding.mode)];
     let format = a.common.format();
 
-    let build = |only: Option<&str>, format: Format| -> Result<String, Failure> {
+    let build = |report: &Report, format: Format| -> Result<String, Failure> {
         if a.propose {
-            propose_table(&plan, &report, shown, only, format).map(Rows::finish)
+            propose_table(&plan, report, shown, &citizens, format).map(Rows::finish)
         } else {
             match a.totals {
-                None => Ok(lines_table(&plan, &report, shown, only, format).finish()),
+                None => Ok(lines_table(&plan, report, shown, &citizens, format).finish()),
                 Some(level) => {
-                    totals_table(&plan, &report, shown, level, only, format).map(Rows::finish)
+                    totals_table(&plan, report, shown, &citizens, level, format).map(Rows::finish)
                 }
             }
         }
@@ -246,19 +252,20 @@ pub fn run(a: &Args) -> CmdResult {
         let mut sheets = vec![
             Sheet::new(
                 "Linjer",
-                lines_table(&plan, &report, shown, None, x).into_table(),
+                lines_table(&plan, &report, shown, &citizens, x).into_table(),
             ),
             Sheet::new(
                 "Pr. aftale",
-                totals_table(&plan, &report, shown, Level::Agreement, None, x)?.into_table(),
+                totals_table(&plan, &report, shown, &citizens, Level::Agreement, x)?.into_table(),
             ),
             Sheet::new(
                 "Pr. borger",
-                totals_table(&plan, &report, shown, Level::Citizen, None, x)?.into_table(),
+                totals_table(&plan, &report, shown, &citizens, Level::Citizen, x)?.into_table(),
             ),
             Sheet::new(
                 "Pr. kommune",
-                totals_table(&plan, &report, shown, Level::Municipality, None, x)?.into_table(),
+                totals_table(&plan, &report, shown, &citizens, Level::Municipality, x)?
+                    .into_table(),
             ),
             Sheet::new(
                 "Timer i alt",
@@ -268,7 +275,7 @@ pub fn run(a: &Args) -> CmdResult {
         if a.propose {
             sheets.push(Sheet::new(
                 "Forslag",
-                propose_table(&plan, &report, shown, None, x)?.into_table(),
+                propose_table(&plan, &report, shown, &citizens, x)?.into_table(),
             ));
         }
         let mut out = super::emit(&a.common, &model, sheets)?;
@@ -279,17 +286,18 @@ pub fn run(a: &Args) -> CmdResult {
 
     if let (Some(SplitBy::Municipality), Some(dir)) = (a.split_by, &a.out_dir) {
         let format = a.common.format.unwrap_or(Format::Csv);
-        let mut municipalities: Vec<&str> = plan
-            .slots
-            .iter()
-            .map(|s| model.agreements[s.agreement].municipality.as_str())
+        // Each file is built from the report restricted to one
+        // municipality's view of the model: its own agreements and citizens
+        // only, by construction. Municipalities with no agreement in force
+        // in the period get no file.
+        let views: Vec<MunicipalityView> = MunicipalityView::split(&model)
+            .into_iter()
+            .filter(|v| plan.slots.iter().any(|s| v.contains(s.agreement)))
             .collect();
-        municipalities.sort_unstable();
-        municipalities.dedup();
-        let mut files = Vec::with_capacity(municipalities.len());
+        let mut files = Vec::with_capacity(views.len());
         let mut names = std::collections::HashSet::new();
-        for m in &municipalities {
-            let mut name = file_name(m);
+        for view in &views {
+            let mut name = file_name(view.municipality());
             let base = name.clone();
             let mut k = 2;
             while !names.insert(name.to_lowercase()) {
@@ -302,7 +310,8 @@ pub fn run(a: &Args) -> CmdResult {
                 Format::Table => "txt",
                 Format::Xlsx => "xlsx", // refused above
             };
-            files.push((dir.join(format!("{name}.{ext}")), build(Some(m), format)?));
+            let own = report.for_view(&plan, view);
+            files.push((dir.join(format!("{name}.{ext}")), build(&own, format)?));
         }
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure::Usage(format!(
@@ -328,7 +337,7 @@ pub fn run(a: &Args) -> CmdResult {
     }
 
     Ok(Output {
-        text: build(None, format)?,
+        text: build(&report, format)?,
         notes,
         fail,
         ..Output::default()
@@ -377,37 +386,6 @@ fn conservation_line(r: &Report, mode: takst_core::num::RoundingMode) -> String 
         s.push_str(&format!(" {}={}", reason.as_str(), fmt(*v)));
     }
     s
-}
-
-/// The conservation of hours as a one-row table (the workbook's `Timer i
-/// alt`), in the columns of the conservation line: delivered in, matched,
-/// each reason; allocated by largest remainder so that matched and the
-/// reasons sum to delivered in as shown.
-fn conservation_table(r: &Report, mode: takst_core::num::RoundingMode) -> Table {
-    let c = &r.conservation;
-    let mut parts = vec![c.matched];
-    parts.extend(c.reasons);
-    let shown = allocate(&parts, c.delivered_in, 2, mode);
-    let mut total = takst_core::num::round_to(c.delivered_in, Decimal::new(1, 2), mode)
-        .unwrap_or(c.delivered_in);
-    total.rescale(2);
-    let mut columns = vec![
-        col("delivered_in", "leveret i alt"),
-        col("matched", "henført"),
-    ];
-    columns.extend(
-        takst_core::compare::Reason::ALL
-            .iter()
-            .map(|r| col(r.as_str(), r.as_str())),
-    );
-    let mut t = Table::new(&columns);
-    let mut row = vec![Cell::Num(total)];
-    row.extend(shown.into_iter().map(|mut v| {
-        v.rescale(2);
-        Cell::Num(v)
-    }));
-    t.push(row);
-    t
 }
 
 /// Output rows: kept in a [`Table`] for the text table and JSON, but
@@ -463,23 +441,47 @@ impl Rows {
     }
 }
 
-fn keep(plan: &Plan, slot: usize, only: Option<&str>) -> bool {
-    only.is_none_or(|m| plan.engine.model.agreements[plan.slots[slot].agreement].municipality == m)
+/// The conservation of hours as a one-row table (the workbook's `Timer i
+/// alt`), in the columns of the conservation line: delivered in, matched,
+/// each reason; allocated by largest remainder so that matched and the
+/// reasons sum to delivered in as shown.
+fn conservation_table(r: &Report, mode: takst_core::num::RoundingMode) -> Table {
+    let c = &r.conservation;
+    let mut parts = vec![c.matched];
+    parts.extend(c.reasons);
+    let shown = allocate(&parts, c.delivered_in, 2, mode);
+    let mut total = takst_core::num::round_to(c.delivered_in, Decimal::new(1, 2), mode)
+        .unwrap_or(c.delivered_in);
+    total.rescale(2);
+    let mut columns = vec![
+        col("delivered_in", "leveret i alt"),
+        col("matched", "henført"),
+    ];
+    columns.extend(
+        takst_core::compare::Reason::ALL
+            .iter()
+            .map(|r| col(r.as_str(), r.as_str())),
+    );
+    let mut t = Table::new(&columns);
+    let mut row = vec![Cell::Num(total)];
+    row.extend(shown.into_iter().map(|mut v| {
+        v.rescale(2);
+        Cell::Num(v)
+    }));
+    t.push(row);
+    t
 }
 
-fn lines_table(plan: &Plan, r: &Report, shown: Shown, only: Option<&str>, format: Format) -> Rows {
+fn lines_table(plan: &Plan, r: &Report, shown: Shown, citizens: &Citizens, format: Format) -> Rows {
     let model = plan.engine.model;
     let mut t = Rows::new(LINE_COLUMNS, format);
     for l in &r.lines {
-        if !keep(plan, l.slot, only) {
-            continue;
-        }
         let ag = &model.agreements[plan.slots[l.slot].agreement];
         // Shown so that agreed + diff = delivered as printed.
         let p = shown.parts(&[l.agreed, l.diff], l.delivered);
         t.push(vec![
             Cell::text(&ag.id),
-            Cell::text(ag.citizen.expose()),
+            Cell::text(citizens.show(&ag.citizen)),
             Cell::text(&ag.municipality),
             Cell::text(&model.staff[l.staff].id),
             Cell::text(&model.bands[l.band].id),
@@ -516,8 +518,8 @@ fn totals_table(
     plan: &Plan,
     r: &Report,
     shown: Shown,
+    citizens: &Citizens,
     level: Level,
-    only: Option<&str>,
     format: Format,
 ) -> Result<Rows, Failure> {
     let model = plan.engine.model;
@@ -545,13 +547,10 @@ fn totals_table(
     match level {
         Level::Agreement => {
             for a in &r.agreements {
-                if !keep(plan, a.slot, only) {
-                    continue;
-                }
                 let g = ag(a.slot);
                 let mut row = vec![
                     Cell::text(&g.id),
-                    Cell::text(g.citizen.expose()),
+                    Cell::text(citizens.show(&g.citizen)),
                     Cell::text(&g.municipality),
                 ];
                 row.extend(total_cells(&a.totals, shown));
@@ -573,10 +572,7 @@ fn totals_table(
                 )
                 .map_err(|p| Failure::Problems(vec![p]))?;
             for ((c, m), tot) in groups {
-                if only.is_some_and(|o| o != m) {
-                    continue;
-                }
-                let mut row = vec![Cell::text(c.expose()), Cell::text(m)];
+                let mut row = vec![Cell::text(citizens.show(&c)), Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
                 t.push(row);
@@ -587,9 +583,6 @@ fn totals_table(
                 .totals_by(|s| model.agreements[s.agreement].municipality.clone(), plan)
                 .map_err(|p| Failure::Problems(vec![p]))?;
             for (m, tot) in groups {
-                if only.is_some_and(|o| o != m) {
-                    continue;
-                }
                 let mut row = vec![Cell::text(m)];
                 row.extend(total_cells(&tot, shown));
                 row.push(Cell::Num(Decimal::from(tot.agreements)));
@@ -604,20 +597,17 @@ fn propose_table(
     plan: &Plan,
     r: &Report,
     shown: Shown,
-    only: Option<&str>,
+    citizens: &Citizens,
     format: Format,
 ) -> Result<Rows, Failure> {
     let model = plan.engine.model;
     let mut t = Rows::new(PROPOSE_COLUMNS, format);
     for p in proposals(plan, r).map_err(|p| Failure::Problems(vec![p]))? {
-        if !keep(plan, p.slot, only) {
-            continue;
-        }
         let ag = &model.agreements[plan.slots[p.slot].agreement];
         for l in &p.lines {
             t.push(vec![
                 Cell::text(&ag.id),
-                Cell::text(ag.citizen.expose()),
+                Cell::text(citizens.show(&ag.citizen)),
                 Cell::text(&ag.municipality),
                 Cell::text(&model.staff[l.staff].id),
                 Cell::text(&model.bands[l.band].id),
