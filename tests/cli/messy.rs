@@ -1088,3 +1088,63 @@ fn compare_pseudonymizes_every_output_and_split_file() {
     );
     assert!(plain.stdout.contains(cprs[0]), "{}", plain.snapshot());
 }
+
+/// Delivered hours as a workbook: the same comparison as from the CSV file,
+/// and a bad cell is named by sheet and cell.
+#[test]
+fn delivered_hours_from_a_workbook() {
+    let fix = fixture("bocenter");
+    let args = |delivered: &str| {
+        vec![
+            "compare".to_string(),
+            ".".into(),
+            "--delivered".into(),
+            delivered.into(),
+            "--from".into(),
+            "2025-01-01".into(),
+            "--to".into(),
+            "2025-03-31".into(),
+            "--format".into(),
+            "csv".into(),
+        ]
+    };
+    let a: Vec<String> = args("delivered.csv");
+    let expected = takst_in(&fix, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(expected.code, 0, "{}", expected.stderr);
+
+    let dir = copy_fixture("bocenter");
+    let src = read_csv(&fix.join("delivered.csv"));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Timer").unwrap();
+    fill_sheet(ws, &src, 0, false);
+    wb.save(dir.path().join("delivered.xlsx")).unwrap();
+    let a: Vec<String> = args("delivered.xlsx");
+    let got = takst_in(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(got.code, 0, "{}", got.stderr);
+    assert_eq!(got.stdout, expected.stdout);
+    assert_eq!(got.stderr, expected.stderr, "the same conservation line");
+
+    // A text where hours belong: row 5 of the sheet, column E.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Timer").unwrap();
+    fill_sheet(ws, &src, 0, false);
+    ws.write_string(4, 4, "to timer").unwrap();
+    wb.save(dir.path().join("bad.xlsx")).unwrap();
+    let a: Vec<String> = args("bad.xlsx");
+    let r = takst_in(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.xlsx: Timer!E5: hours:"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+}

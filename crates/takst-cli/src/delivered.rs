@@ -240,6 +240,69 @@ pub fn scan(
     Ok(Scanned { acc })
 }
 
+/// Read a workbook of delivered hours (`.xlsx`, sheet `sheet` or the first):
+/// the sheet's cells are written as text (numbers with a decimal point,
+/// dates as ISO dates, date-times as ISO timestamps) into a temporary CSV
+/// file (readable by the owner only, removed when done), which is scanned
+/// like any delivered file; every problem's position is then mapped back to
+/// the sheet's row and column (`file: Ark1!E7`). A workbook is read whole,
+/// unlike a CSV file, which is streamed: Excel holds at most 1,048,576 rows.
+pub fn scan_workbook(
+    path: &Path,
+    file: &str,
+    sheet: Option<&str>,
+    plan: &Plan,
+    windows: &[(usize, Window)],
+) -> Result<Scanned, Vec<Problem>> {
+    let io_problem = |e: io::Error| {
+        vec![Problem::new(
+            Code::Io,
+            Pos::new(file, 0, 0, ""),
+            format!("cannot read the file: {}", crate::util::io_reason(&e)),
+        )]
+    };
+    let bytes = std::fs::read(path).map_err(io_problem)?;
+    let sheet = crate::load::xlsx::read_sheet(file, &bytes, sheet).map_err(|p| vec![p])?;
+    // Line k of the CSV text (1-based) is sheet row `rows[k - 1]`.
+    let mut rows = Vec::with_capacity(sheet.rows.len());
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for (i, (row, _)) in sheet.rows.iter().enumerate() {
+        w.write_record(sheet.texts(i))
+            .map_err(|e| io_problem(e.into()))?;
+        rows.push(*row);
+    }
+    let text = w.into_inner().map_err(|e| io_problem(e.into_error()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".takst-delivered-")
+        .suffix(".csv")
+        .tempfile()
+        .map_err(io_problem)?;
+    io::Write::write_all(&mut tmp, &text).map_err(io_problem)?;
+    let sheet_name: std::sync::Arc<str> = sheet.name.as_str().into();
+    let in_sheet = |mut problems: Vec<Problem>| {
+        for p in &mut problems {
+            if p.pos.line > 0 {
+                let row = usize::try_from(p.pos.line - 1)
+                    .ok()
+                    .and_then(|k| rows.get(k))
+                    .copied()
+                    .unwrap_or(p.pos.line);
+                p.pos = Pos::in_sheet(
+                    file,
+                    sheet_name.clone(),
+                    row,
+                    p.pos.col,
+                    p.pos.field.clone(),
+                );
+            }
+        }
+        problems
+    };
+    scan(tmp.path(), file, plan, windows, 1, None).map_err(in_sheet)
+}
+
 /// Line numbers of a range's problems made absolute.
 fn relocate(mut problems: Vec<Problem>, first_line: u64) -> Vec<Problem> {
     for p in &mut problems {

@@ -201,14 +201,24 @@ pub fn run(a: &Args) -> CmdResult {
     let done = std::sync::atomic::AtomicBool::new(false);
     let scanned = std::thread::scope(|s| {
         let bar = show_progress.then(|| s.spawn(|| progress_bar(&progress, &done, size)));
-        let r = delivered::scan(
-            &a.delivered,
-            &file,
-            &plan,
-            &windows,
-            req.threads,
-            show_progress.then_some(&progress),
-        );
+        let r = if crate::load::xlsx::is_xlsx(&a.delivered) {
+            delivered::scan_workbook(
+                &a.delivered,
+                &file,
+                a.common.sheet.as_deref(),
+                &plan,
+                &windows,
+            )
+        } else {
+            delivered::scan(
+                &a.delivered,
+                &file,
+                &plan,
+                &windows,
+                req.threads,
+                show_progress.then_some(&progress),
+            )
+        };
         done.store(true, Ordering::Relaxed);
         if let Some(b) = bar {
             let _ = b.join();
