@@ -115,3 +115,36 @@ fn tariff_on_a_date() {
     // A2 ended 2025-03-31; A3 started 2025-04-01.
     assert_eq!(ids, ["A1", "A3", "A4"]);
 }
+
+/// The README's compare command on the demo data: every delivered hour is
+/// matched or counted under a reason, and the line says so exactly.
+#[test]
+fn compare_on_the_demo_data() {
+    let r = takst_in(
+        &root().join("data"),
+        &[
+            "compare",
+            "demo",
+            "--delivered",
+            "demo/delivered-2025q1.csv",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-03-31",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "conservation: delivered_in=1136.50 matched=1130.00 outside_period=1.50 unknown_citizen=2.00 \
+         no_agreement_that_day=0.00 unknown_staff=3.00 unknown_band=0.00\n"
+    );
+    let rows = csv_rows(&r.stdout);
+    let n01 = rows
+        .iter()
+        .find(|r| r["agreement"] == "N01" && r["staff"] == "paed")
+        .unwrap();
+    assert_eq!(n01["status"], "under");
+}
