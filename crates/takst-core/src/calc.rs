@@ -11,7 +11,7 @@
 //! of exact inputs, so a non-terminating quotient is carried at 28
 //! significant digits and never compounded.
 
-use std::collections::HashMap;
+use crate::hash::FxMap as HashMap;
 
 use rust_decimal::Decimal;
 use serde::Serialize;

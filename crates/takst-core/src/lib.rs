@@ -12,6 +12,7 @@ pub mod clock;
 pub mod compare;
 pub mod economy;
 pub mod explain;
+pub mod hash;
 pub mod model;
 pub mod num;
 pub mod privacy;

@@ -601,7 +601,7 @@ impl Model {
         let keys: Vec<(usize, usize, usize)> = needs
             .iter()
             .map(|n| {
-                let get = |m: &std::collections::HashMap<&str, usize>, id: &str| {
+                let get = |m: &crate::hash::FxMap<&str, usize>, id: &str| {
                     m.get(id).copied().unwrap_or(usize::MAX)
                 };
                 (
@@ -634,8 +634,9 @@ impl Model {
 }
 
 /// Each id's first position.
-fn first_index(ids: Vec<&str>) -> std::collections::HashMap<&str, usize> {
-    let mut m = std::collections::HashMap::with_capacity(ids.len());
+fn first_index(ids: Vec<&str>) -> crate::hash::FxMap<&str, usize> {
+    let mut m = crate::hash::FxMap::default();
+    m.reserve(ids.len());
     for (i, id) in ids.into_iter().enumerate() {
         m.entry(id).or_insert(i);
     }

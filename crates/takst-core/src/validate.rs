@@ -8,7 +8,7 @@
 //! Not responsible for: syntax (the readers report malformed values with
 //! their positions) or arithmetic errors (`calc`).
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FxMap as HashMap, FxSet as HashSet};
 
 use rust_decimal::Decimal;
 
@@ -145,7 +145,7 @@ pub fn validate(m: &Model) -> Vec<Problem> {
 
     settlement_and_limits(m, &mut v);
 
-    let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, a) in m.agreements.iter().enumerate() {
         v.known(&tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
         if let Some(to) = a.to {
@@ -236,7 +236,7 @@ fn settlement_and_limits(m: &Model, v: &mut Validator) {
             "cost per place per day",
         );
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (y, _, pos) in &l.index_pct {
         if !seen.insert(*y) {
             v.push(
@@ -294,7 +294,7 @@ impl Validator {
         what: &str,
         items: impl Iterator<Item = (&'a String, Pos)>,
     ) -> HashSet<&'a str> {
-        let mut seen: HashMap<&str, Pos> = HashMap::new();
+        let mut seen: HashMap<&str, Pos> = HashMap::default();
         for (id, pos) in items {
             if let Some(first) = seen.get(id.as_str()) {
                 let first = first.to_string();
