@@ -615,19 +615,20 @@ impl Model {
         // Unstable is fine: need lines that compare equal differ at most in
         // their line number, and no figure depends on their order.
         order.sort_unstable_by(|&i, &j| {
-            let (a, b) = (&needs[i], &needs[j]);
-            keys[i]
-                .0
-                .cmp(&keys[j].0)
-                .then_with(|| natural_cmp(&a.agreement.id, &b.agreement.id))
-                .then_with(|| (keys[i].1, keys[i].2).cmp(&(keys[j].1, keys[j].2)))
-                .then_with(|| a.staff.id.cmp(&b.staff.id))
-                .then_with(|| a.band.id.cmp(&b.band.id))
-                .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
-                .then_with(|| {
-                    (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens))
-                })
-                .then_with(|| a.note.cmp(&b.note))
+            // The compact keys decide almost every comparison; the need
+            // lines themselves are read only for ties (unknown ids, or two
+            // lines of one agreement with the same staff and band).
+            keys[i].cmp(&keys[j]).then_with(|| {
+                let (a, b) = (&needs[i], &needs[j]);
+                natural_cmp(&a.agreement.id, &b.agreement.id)
+                    .then_with(|| a.staff.id.cmp(&b.staff.id))
+                    .then_with(|| a.band.id.cmp(&b.band.id))
+                    .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
+                    .then_with(|| {
+                        (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens))
+                    })
+                    .then_with(|| a.note.cmp(&b.note))
+            })
         });
         self.needs = permute(std::mem::take(&mut self.needs), &order);
     }

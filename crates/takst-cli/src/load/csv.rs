@@ -166,13 +166,33 @@ impl Table {
         optional: &[&str],
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
+        let mut rows = Vec::new();
+        let mut t = Self::scan(file, bytes, required, optional, problems, |r, _| {
+            rows.push((r.line, r.cells.to_vec()));
+        })?;
+        t.rows = rows;
+        Some(t)
+    }
+
+    /// Like [`Table::read`], but hands each row to `each` as it is read and
+    /// keeps none: one reused row of cells, so a file of half a million
+    /// rows costs no more memory than one row. The returned table has no
+    /// rows (only its columns and whether every row could be read).
+    pub fn scan(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        optional: &[&str],
+        problems: &mut Vec<Problem>,
+        mut each: impl FnMut(&Row, &mut Vec<Problem>),
+    ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
         // The csv crate numbers a record after a CRLF line end one line too
         // low; with plain LF line ends its line numbers are the file's.
         let text = if decoded.text.contains('\r') {
             decoded.text.replace("\r\n", "\n").replace('\r', "\n")
         } else {
-            decoded.text.clone()
+            decoded.text
         };
         let mut rdr = dialect::csv_reader_builder(&decoded.dialect).from_reader(text.as_bytes());
         let header_line = 1 + decoded.line_offset;
@@ -214,19 +234,33 @@ impl Table {
             problems,
         )?;
         let mut rec = csv::StringRecord::new();
+        // One row of cells, reused: a text cell keeps its buffer.
+        let mut cells: Vec<Cell> = vec![Cell::Empty; idx.len()];
         loop {
             match rdr.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {
                     let line = rec.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
-                    let cells = idx
-                        .iter()
-                        .map(|i| match i.and_then(|i| rec.get(i)) {
-                            Some(s) if !s.trim().is_empty() => Cell::Text(s.to_string()),
-                            _ => Cell::Empty,
-                        })
-                        .collect();
-                    t.rows.push((line, cells));
+                    for (cell, i) in cells.iter_mut().zip(&idx) {
+                        match i.and_then(|i| rec.get(i)) {
+                            Some(v) if !v.trim().is_empty() => match cell {
+                                Cell::Text(buf) => {
+                                    buf.clear();
+                                    buf.push_str(v);
+                                }
+                                other => *other = Cell::Text(v.to_string()),
+                            },
+                            _ => *cell = Cell::Empty,
+                        }
+                    }
+                    each(
+                        &Row {
+                            t: &t,
+                            line,
+                            cells: &cells,
+                        },
+                        problems,
+                    );
                 }
                 Err(e) => {
                     t.complete = false;
@@ -559,85 +593,94 @@ pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
 pub fn agreements(t: &Table, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) -> Vec<Agreement> {
     let mut out = Vec::with_capacity(t.rows.len());
     for i in 0..t.rows.len() {
-        let r = t.row(i);
-        let id = r.text("agreement", p);
-        let citizen = r.text("citizen", p);
-        let municipality = r.text("municipality", p);
-        let tilbud = r.reference("tilbud", p);
-        let from = r.date("from", p);
-        let to = if r.is_empty("to") {
-            Ok(None)
-        } else {
-            r.date("to", p).map(Some).ok_or(())
-        };
-        let agreed_tariff = r.opt_decimal("agreed_tariff", p);
-        if let (
-            Some(id),
-            Some(citizen),
-            Some(municipality),
-            Some(tilbud),
-            Some(from),
-            Ok(to),
-            Ok(agreed_tariff),
-        ) = (id, citizen, municipality, tilbud, from, to, agreed_tariff)
-        {
-            out.push(Agreement {
-                id,
-                citizen: CitizenId::new(citizen),
-                municipality,
-                tilbud,
-                from,
-                to,
-                agreed_tariff,
-                origin: r.origin(),
-            });
-        } else if !r.is_empty("agreement") {
-            unreadable.push(r.get("agreement"));
-        }
+        out.extend(agreement(&t.row(i), p, unreadable));
     }
     out
+}
+
+/// The agreement of one row; the id of an unreadable one goes to `unreadable`.
+pub fn agreement(r: &Row, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) -> Option<Agreement> {
+    let id = r.text("agreement", p);
+    let citizen = r.text("citizen", p);
+    let municipality = r.text("municipality", p);
+    let tilbud = r.reference("tilbud", p);
+    let from = r.date("from", p);
+    let to = if r.is_empty("to") {
+        Ok(None)
+    } else {
+        r.date("to", p).map(Some).ok_or(())
+    };
+    let agreed_tariff = r.opt_decimal("agreed_tariff", p);
+    if let (
+        Some(id),
+        Some(citizen),
+        Some(municipality),
+        Some(tilbud),
+        Some(from),
+        Ok(to),
+        Ok(agreed_tariff),
+    ) = (id, citizen, municipality, tilbud, from, to, agreed_tariff)
+    {
+        Some(Agreement {
+            id,
+            citizen: CitizenId::new(citizen),
+            municipality,
+            tilbud,
+            from,
+            to,
+            agreed_tariff,
+            origin: r.origin(),
+        })
+    } else {
+        if !r.is_empty("agreement") {
+            unreadable.push(r.get("agreement"));
+        }
+        None
+    }
 }
 
 /// The need lines of a table with the [`NEEDS`] columns.
 pub fn needs(t: &Table, p: &mut Vec<Problem>) -> Vec<Need> {
     let mut out = Vec::with_capacity(t.rows.len());
     for i in 0..t.rows.len() {
-        let r = t.row(i);
-        let agreement = r.reference("agreement", p);
-        let staff = r.reference("staff", p);
-        let band = r.reference("band", p);
-        let hours = r.decimal("hours_per_week", p);
-        let ratio_text = r.get("ratio");
-        let ratio_text = ratio_text.as_str();
-        let ratio = if ratio_text.is_empty() {
-            Some(Ratio::default())
-        } else {
-            match parse_ratio(ratio_text) {
-                Ok(x) => Some(x),
-                Err(e) => {
-                    p.push(Problem::new(
-                        Code::MalformedRatio,
-                        r.pos("ratio"),
-                        e.to_string(),
-                    ));
-                    None
-                }
-            }
-        };
-        let note = Some(r.get("note")).filter(|s| !s.is_empty());
-        if let (Some(agreement), Some(staff), Some(band), Some(hours_per_week), Some(ratio)) =
-            (agreement, staff, band, hours, ratio)
-        {
-            out.push(Need {
-                agreement,
-                staff,
-                band,
-                hours_per_week,
-                ratio,
-                note,
-                origin: r.origin(),
-            });
-        }
+        out.extend(need(&t.row(i), p));
     }
     out
+}
+
+/// The need line of one row.
+pub fn need(r: &Row, p: &mut Vec<Problem>) -> Option<Need> {
+    let agreement = r.reference("agreement", p);
+    let staff = r.reference("staff", p);
+    let band = r.reference("band", p);
+    let hours = r.decimal("hours_per_week", p);
+    let ratio_text = r.get("ratio");
+    let ratio_text = ratio_text.as_str();
+    let ratio = if ratio_text.is_empty() {
+        Some(Ratio::default())
+    } else {
+        match parse_ratio(ratio_text) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                p.push(Problem::new(
+                    Code::MalformedRatio,
+                    r.pos("ratio"),
+                    e.to_string(),
+                ));
+                None
+            }
+        }
+    };
+    let note = Some(r.get("note")).filter(|s| !s.is_empty());
+    let (agreement, staff, band, hours_per_week, ratio) =
+        (agreement?, staff?, band?, hours?, ratio?);
+    Some(Need {
+        agreement,
+        staff,
+        band,
+        hours_per_week,
+        ratio,
+        note,
+        origin: r.origin(),
+    })
 }

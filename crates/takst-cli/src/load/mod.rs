@@ -100,6 +100,35 @@ pub fn read_table(
     }
 }
 
+/// Hand each row of the table at `path` to `each`: a CSV file is streamed
+/// (no row is kept), a workbook is read whole. `None` when the file cannot
+/// be read as a table at all, else whether every row could be read.
+pub fn scan_table(
+    path: &Path,
+    cols: &csv::Columns,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+    mut each: impl FnMut(&csv::Row, &mut Vec<Problem>),
+) -> Option<bool> {
+    if xlsx::is_xlsx(path) {
+        let t = read_table(path, cols, opts, problems)?;
+        for i in 0..t.rows.len() {
+            each(&t.row(i), problems);
+        }
+        return Some(t.complete);
+    }
+    let bytes = read_file(path, problems)?;
+    let t = csv::Table::scan(
+        &show(path),
+        &bytes,
+        cols.required,
+        cols.optional,
+        problems,
+        each,
+    )?;
+    Some(t.complete)
+}
+
 /// Load and validate the model in `dir`, reading workbooks' first sheets.
 #[allow(dead_code)] // for commands without `Common` flags
 pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
@@ -136,19 +165,21 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
     }
     if scope == Scope::Agreements {
         let a_path = table_path(dir, "agreements");
-        match read_table(&a_path, &csv::AGREEMENTS, opts, &mut problems) {
-            Some(t) => {
-                model.agreements =
-                    csv::agreements(&t, &mut problems, &mut model.unreadable.agreements);
-                model.unreadable.agreements_file = !t.complete;
-            }
-            // Without the agreements, every reference to one would look unknown.
-            None => model.unreadable.agreements_file = true,
-        }
+        let mut agreements = Vec::new();
+        let mut unreadable = Vec::new();
+        let complete = scan_table(&a_path, &csv::AGREEMENTS, opts, &mut problems, |r, p| {
+            agreements.extend(csv::agreement(r, p, &mut unreadable));
+        });
+        model.agreements = agreements;
+        model.unreadable.agreements = unreadable;
+        // Without the agreements, every reference to one would look unknown.
+        model.unreadable.agreements_file = complete != Some(true);
         let n_path = table_path(dir, "needs");
-        if let Some(t) = read_table(&n_path, &csv::NEEDS, opts, &mut problems) {
-            model.needs = csv::needs(&t, &mut problems);
-        }
+        let mut needs = Vec::new();
+        scan_table(&n_path, &csv::NEEDS, opts, &mut problems, |r, p| {
+            needs.extend(csv::need(r, p));
+        });
+        model.needs = needs;
         model.sort_canonical();
     }
     if toml_read {
