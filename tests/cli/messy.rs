@@ -1094,22 +1094,14 @@ fn compare_pseudonymizes_every_output_and_split_file() {
 #[test]
 fn delivered_hours_from_a_workbook() {
     let fix = fixture("bocenter");
-    let args = |delivered: &str| {
-        vec![
-            "compare".to_string(),
-            ".".into(),
-            "--delivered".into(),
-            delivered.into(),
-            "--from".into(),
-            "2025-01-01".into(),
-            "--to".into(),
-            "2025-03-31".into(),
-            "--format".into(),
-            "csv".into(),
-        ]
+    // COMPARE_LINES with another delivered file.
+    let args = |delivered: &'static str| -> Vec<&'static str> {
+        COMPARE_LINES
+            .iter()
+            .map(|a| if *a == "delivered.csv" { delivered } else { a })
+            .collect()
     };
-    let a: Vec<String> = args("delivered.csv");
-    let expected = takst_in(&fix, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let expected = takst_in(&fix, &args("delivered.csv"));
     assert_eq!(expected.code, 0, "{}", expected.stderr);
 
     let dir = copy_fixture("bocenter");
@@ -1119,11 +1111,7 @@ fn delivered_hours_from_a_workbook() {
     ws.set_name("Timer").unwrap();
     fill_sheet(ws, &src, 0, false);
     wb.save(dir.path().join("delivered.xlsx")).unwrap();
-    let a: Vec<String> = args("delivered.xlsx");
-    let got = takst_in(
-        dir.path(),
-        &a.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let got = takst_in(dir.path(), &args("delivered.xlsx"));
     assert_eq!(got.code, 0, "{}", got.stderr);
     assert_eq!(got.stdout, expected.stdout);
     assert_eq!(got.stderr, expected.stderr, "the same conservation line");
@@ -1135,11 +1123,7 @@ fn delivered_hours_from_a_workbook() {
     fill_sheet(ws, &src, 0, false);
     ws.write_string(4, 4, "to timer").unwrap();
     wb.save(dir.path().join("bad.xlsx")).unwrap();
-    let a: Vec<String> = args("bad.xlsx");
-    let r = takst_in(
-        dir.path(),
-        &a.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = takst_in(dir.path(), &args("bad.xlsx"));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("bad.xlsx: Timer!E5: hours:"),
