@@ -1071,21 +1071,7 @@ fn compare_pseudonymizes_every_output_and_split_file() {
         }
     }
     // Without --pseudonymize the ids are shown (so the checks above can fail).
-    let plain = takst_in(
-        dir.path(),
-        &[
-            "compare",
-            ".",
-            "--delivered",
-            "delivered.csv",
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2025-12-31",
-            "--format",
-            "csv",
-        ],
-    );
+    let plain = takst_in(dir.path(), COMPARE_LINES);
     assert!(plain.stdout.contains(cprs[0]), "{}", plain.snapshot());
 }
 
