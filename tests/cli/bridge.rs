@@ -331,7 +331,8 @@ fn a_receipt_verifies() {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(doc["format"], "takst-receipt");
-    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["format_version"], 2);
+    assert_eq!(doc["model"]["needs"][0]["staff"], "paed");
     assert_eq!(doc["engine_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(doc["model"]["rounding"]["mode"], "half-up");
     assert_eq!(doc["results"]["tariffs"][0]["tariff_per_day"], "2446");
@@ -419,7 +420,7 @@ fn a_receipt_of_a_newer_format_says_which_version_it_needs() {
     let path = write_receipt(dir.path());
     let text = std::fs::read_to_string(&path).unwrap();
     let newer = text
-        .replacen("\"format_version\": 1", "\"format_version\": 7", 1)
+        .replacen("\"format_version\": 2", "\"format_version\": 7", 1)
         .replacen(
             &format!("\"engine_version\": \"{}\"", env!("CARGO_PKG_VERSION")),
             "\"engine_version\": \"9.1.0\"",
@@ -434,6 +435,21 @@ fn a_receipt_of_a_newer_format_says_which_version_it_needs() {
             && r.stderr.contains("verify it with takst 9.1.0 or later"),
         "{}",
         r.stderr
+    );
+}
+
+/// A receipt written by takst 0.1.0 in format 1 (need lines' references
+/// as objects with positions) still reads and verifies.
+#[test]
+fn a_receipt_of_format_1_still_verifies() {
+    let r = takst(&["verify", "receipts/format-1.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(
+            "identical: 1 grundtakst and 4 tariffs recompute exactly as recorded (receipt format 1, written by takst 0.1.0 at 2026-11-23T12:43:53Z"
+        ),
+        "{}",
+        r.stdout
     );
 }
 

@@ -724,6 +724,21 @@ fn row_order_of_the_inputs_does_not_matter() {
             assert_eq!(&run_ok(dir.path(), args), want, "seed {seed}, {args:?}");
         }
     }
+    // Each agreement's lines together and the agreements in order, but the
+    // lines of an agreement reversed: the canonical order is restored
+    // agreement by agreement (a path of its own in the sorting).
+    let dir = copy_fixture("bocenter");
+    let path = dir.path().join("needs.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    lines.sort_by_key(|l| l.split(',').next().unwrap_or("").to_string());
+    assert_ne!(lines, text.lines().skip(1).collect::<Vec<_>>());
+    std::fs::write(&path, format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    for (args, want) in commands.iter().zip(&expected) {
+        assert_eq!(&run_ok(dir.path(), args), want, "grouped, {args:?}");
+    }
 }
 
 // ------------------------------------------------------- atomic outputs

@@ -19,6 +19,7 @@
 //! decimal point. Text that is valid UTF-8 (with or without BOM) is UTF-8;
 //! otherwise it is Windows-1252, which always decodes (æøå come through).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -168,9 +169,10 @@ pub fn sniff(head: &[u8]) -> Dialect {
 
 /// A whole file as UTF-8 text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decoded {
+pub struct Decoded<'a> {
     /// The CSV text, from the header line on: no BOM, no `sep=` line.
-    pub text: String,
+    /// Borrowed from the bytes when they are UTF-8 already.
+    pub text: Cow<'a, str>,
     pub dialect: Dialect,
     /// Physical lines of the file before the CSV header: 1 when a `sep=` line
     /// was removed, else 0. Add it to the CSV reader's line numbers.
@@ -180,15 +182,12 @@ pub struct Decoded {
 /// Detects the dialect of a whole (small) file and decodes it. Never fails:
 /// Windows-1252 decodes every byte, and invalid UTF-8 in a file with a UTF-8
 /// BOM becomes U+FFFD.
-pub fn decode(bytes: &[u8]) -> Decoded {
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     let (dialect, start) = sniff_with_start(bytes, true);
     let body = bytes.get(start..).unwrap_or_default();
     let text = match dialect.encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(body).into_owned(),
-        Encoding::Windows1252 => WINDOWS_1252
-            .decode_without_bom_handling(body)
-            .0
-            .into_owned(),
+        Encoding::Utf8 => String::from_utf8_lossy(body),
+        Encoding::Windows1252 => WINDOWS_1252.decode_without_bom_handling(body).0,
     };
     Decoded {
         text,
@@ -630,7 +629,11 @@ mod tests {
         ];
         for bytes in files {
             let decoded = decode(&bytes);
-            assert_eq!(stream(&bytes), (decoded.dialect, decoded.text), "{bytes:?}");
+            assert_eq!(
+                stream(&bytes),
+                (decoded.dialect, decoded.text.into_owned()),
+                "{bytes:?}"
+            );
         }
     }
 

@@ -25,7 +25,9 @@ use takst_core::problem::Problem;
 pub const FORMAT: &str = "takst-receipt";
 /// The receipt format this takst writes, and the newest it reads.
 /// Version 1 is the first. A later takst reads every older version.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2: a need line's `agreement`, `staff` and `band` are bare ids
+/// (in version 1 objects with `id` and `pos`; still read).
+pub const FORMAT_VERSION: u32 = 2;
 /// The version of this takst.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -305,7 +305,7 @@ impl<'m> Engine<'m> {
 
         let mut needs_of = vec![Vec::new(); model.agreements.len()];
         for (i, n) in model.needs.iter().enumerate() {
-            if let Some(&a) = agreement_index.get(&n.agreement.id) {
+            if let Some(&a) = agreement_index.get(&*n.agreement) {
                 needs_of[a].push(i);
             }
         }
@@ -343,7 +343,7 @@ impl<'m> Engine<'m> {
         let mut lines = Vec::with_capacity(self.needs_of[a].len());
         for &ni in &self.needs_of[a] {
             let n = &self.model.needs[ni];
-            let (si, bi) = self.resolve(&n.staff, &n.band)?;
+            let (si, bi) = self.resolve(n)?;
             let price = base.prices[si][bi].published;
             let r = (|| {
                 let staff_hours = n
@@ -420,24 +420,20 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Indices of a staff and band reference.
-    pub fn resolve(
-        &self,
-        staff: &crate::model::Ref,
-        band: &crate::model::Ref,
-    ) -> Result<(usize, usize), Problem> {
-        let si = *self.staff_index.get(&staff.id).ok_or_else(|| {
+    /// Indices of a need line's staff category and band.
+    pub fn resolve(&self, n: &crate::model::Need) -> Result<(usize, usize), Problem> {
+        let si = *self.staff_index.get(&*n.staff).ok_or_else(|| {
             Problem::new(
                 Code::UnknownStaff,
-                staff.pos.clone(),
-                format!("unknown staff category `{}`", staff.id),
+                n.origin.pos_of("staff"),
+                format!("unknown staff category `{}`", n.staff),
             )
         })?;
-        let bi = *self.band_index.get(&band.id).ok_or_else(|| {
+        let bi = *self.band_index.get(&*n.band).ok_or_else(|| {
             Problem::new(
                 Code::UnknownBand,
-                band.pos.clone(),
-                format!("unknown band `{}`", band.id),
+                n.origin.pos_of("band"),
+                format!("unknown band `{}`", n.band),
             )
         })?;
         Ok((si, bi))

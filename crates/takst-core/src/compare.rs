@@ -362,7 +362,7 @@ impl<'e, 'm> Plan<'e, 'm> {
             let mut agreed: Vec<(usize, usize, Decimal)> = Vec::new();
             for &ni in &engine.needs_of[ai] {
                 let n = &model.needs[ni];
-                let (si, bi) = match engine.resolve(&n.staff, &n.band) {
+                let (si, bi) = match engine.resolve(n) {
                     Ok(x) => x,
                     Err(p) => {
                         problems.push(p);
@@ -1099,8 +1099,8 @@ fn proposal(plan: &Plan, si: usize, lines: &[Line]) -> Result<Proposal, CalcErro
             .iter()
             .map(|&ni| &model.needs[ni])
             .filter(|n| {
-                engine.staff_index.get(&n.staff.id) == Some(&l.staff)
-                    && engine.band_index.get(&n.band.id) == Some(&l.band)
+                engine.staff_index.get(&*n.staff) == Some(&l.staff)
+                    && engine.band_index.get(&*n.band) == Some(&l.band)
             })
             .collect();
         let ratio = needs.first().map(|n| n.ratio).unwrap_or_default();
@@ -1161,9 +1161,7 @@ fn proposal(plan: &Plan, si: usize, lines: &[Line]) -> Result<Proposal, CalcErro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        Agreement, Band, Cost, CostKind, Model, Need, Origin, Pay, Ref, Staff, Tilbud,
-    };
+    use crate::model::{Agreement, Cost, CostKind, Model, Need, Origin, Ref, Tilbud};
     use crate::num::{Precision, Rounding};
 
     fn d(s: &str) -> Decimal {
@@ -1193,25 +1191,8 @@ mod tests {
     /// Staff `a` at 100 kr./h, `b` at 200 kr./h (fixed rates, no overhead,
     /// exact prices); bands `dag`, `nat`; tilbud `t` with grundtakst 1,000.
     fn model(agreements: &[AgreementRow], needs: &[NeedRow]) -> Model {
-        let staff = |id: &str, rate: &str| Staff {
-            id: id.into(),
-            name: id.into(),
-            pay: Pay::HourlyRate(d(rate)),
-            pension_pct: Decimal::ZERO,
-            supplement_pension_pct: Decimal::ZERO,
-            direct_share: Decimal::ONE,
-            net_hours: None,
-            oncost: vec![],
-            per_fte: vec![],
-            origin: Origin::default(),
-        };
-        let band = |id: &str| Band {
-            id: id.into(),
-            name: id.into(),
-            supplement_pct: Decimal::ZERO,
-            window: None,
-            origin: Origin::default(),
-        };
+        use crate::testing::band;
+        let staff = |id: &str, rate: &str| crate::testing::staff(id, d(rate));
         Model {
             rounding: Rounding {
                 rate: Precision::Exact,
@@ -1254,9 +1235,9 @@ mod tests {
             needs: needs
                 .iter()
                 .map(|&(a, s, b, h, (rs, rc))| Need {
-                    agreement: r(a),
-                    staff: r(s),
-                    band: r(b),
+                    agreement: a.into(),
+                    staff: s.into(),
+                    band: b.into(),
                     hours_per_week: d(h),
                     ratio: Ratio {
                         staff: rs,

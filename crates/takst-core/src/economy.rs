@@ -181,7 +181,7 @@ fn hours_by_staff(
         }
         for &ni in &engine.needs_of[a] {
             let n = &m.needs[ni];
-            if let Some(&si) = engine.staff_index.get(&n.staff.id) {
+            if let Some(&si) = engine.staff_index.get(&*n.staff) {
                 // days × hours × staff / (citizens × 7): one division.
                 let h = days
                     .mul_(n.hours_per_week, "agreed staff hours")?

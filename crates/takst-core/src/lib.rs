@@ -18,6 +18,8 @@ pub mod num;
 pub mod privacy;
 pub mod problem;
 pub mod report;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod validate;
 

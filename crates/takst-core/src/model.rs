@@ -473,15 +473,39 @@ impl Agreement {
 
 /// One need line of an agreement: citizen hours per week of one staff
 /// category in one band, at a staff:citizen ratio.
+///
+/// A model can hold half a million need lines, so a line is kept small:
+/// its three references are bare ids, shared (`Arc<str>`) between the lines
+/// that name the same agreement, staff category or band, and their
+/// positions are those of the row's columns (`origin.pos_of("staff")`),
+/// not stored three times over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Need {
-    pub agreement: Ref,
-    pub staff: Ref,
-    pub band: Ref,
+    #[serde(deserialize_with = "id_or_ref")]
+    pub agreement: Arc<str>,
+    #[serde(deserialize_with = "id_or_ref")]
+    pub staff: Arc<str>,
+    #[serde(deserialize_with = "id_or_ref")]
+    pub band: Arc<str>,
     pub hours_per_week: Decimal,
     pub ratio: Ratio,
     pub note: Option<String>,
     pub origin: Origin,
+}
+
+/// A need line's reference as written: a bare id, or (receipts of format
+/// 1, from before need lines were made small) a [`Ref`] object whose
+/// position is dropped, since the row's origin holds it too.
+fn id_or_ref<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Arc<str>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum IdOrRef {
+        Id(Arc<str>),
+        Ref { id: Arc<str> },
+    }
+    Ok(match IdOrRef::deserialize(d)? {
+        IdOrRef::Id(id) | IdOrRef::Ref { id } => id,
+    })
 }
 
 /// `[settlement]`: how a year's result is settled (SPEC 6).
@@ -586,52 +610,94 @@ impl Model {
     /// and note. Sums over need lines then add up in the same order too.
     pub fn sort_canonical(&mut self) {
         // Sort permutations of indices and move each item once: the items
-        // are large, and a model can have half a million need lines.
+        // are large, and a model can have half a million need lines. Files
+        // usually come in this order already; that is checked first, in
+        // one pass, and then nothing moves.
         let ags = &self.agreements;
-        let mut order: Vec<usize> = (0..ags.len()).collect();
-        order.sort_by(|&i, &j| {
+        let cmp = |i: usize, j: usize| {
             natural_cmp(&ags[i].id, &ags[j].id).then_with(|| ags[i].from.cmp(&ags[j].from))
-        });
-        self.agreements = permute(std::mem::take(&mut self.agreements), &order);
+        };
+        if let Some(order) = sort_order(ags.len(), cmp) {
+            permute(&mut self.agreements, &order);
+        }
 
         let rank = first_index(self.agreements.iter().map(|a| a.id.as_str()).collect());
         let staff = first_index(self.staff.iter().map(|s| s.id.as_str()).collect());
         let bands = first_index(self.bands.iter().map(|b| b.id.as_str()).collect());
         let needs = &self.needs;
+        let get = |m: &crate::hash::FxMap<&str, usize>, id: &str| {
+            m.get(id).copied().unwrap_or(usize::MAX)
+        };
+        // Consecutive lines mostly belong to one agreement: its rank is
+        // looked up once.
+        let mut last: Option<(&str, usize)> = None;
         let keys: Vec<(usize, usize, usize)> = needs
             .iter()
             .map(|n| {
-                let get = |m: &crate::hash::FxMap<&str, usize>, id: &str| {
-                    m.get(id).copied().unwrap_or(usize::MAX)
+                let a = match last {
+                    Some((id, r)) if id == &*n.agreement => r,
+                    _ => {
+                        let r = get(&rank, &n.agreement);
+                        last = Some((&n.agreement, r));
+                        r
+                    }
                 };
-                (
-                    get(&rank, &n.agreement.id),
-                    get(&staff, &n.staff.id),
-                    get(&bands, &n.band.id),
-                )
+                (a, get(&staff, &n.staff), get(&bands, &n.band))
             })
             .collect();
-        let mut order: Vec<usize> = (0..needs.len()).collect();
-        // Unstable is fine: need lines that compare equal differ at most in
-        // their line number, and no figure depends on their order.
-        order.sort_unstable_by(|&i, &j| {
+        let cmp = |i: usize, j: usize| {
             // The compact keys decide almost every comparison; the need
             // lines themselves are read only for ties (unknown ids, or two
             // lines of one agreement with the same staff and band).
             keys[i].cmp(&keys[j]).then_with(|| {
                 let (a, b) = (&needs[i], &needs[j]);
-                natural_cmp(&a.agreement.id, &b.agreement.id)
-                    .then_with(|| a.staff.id.cmp(&b.staff.id))
-                    .then_with(|| a.band.id.cmp(&b.band.id))
+                natural_cmp(&a.agreement, &b.agreement)
+                    .then_with(|| a.staff.cmp(&b.staff))
+                    .then_with(|| a.band.cmp(&b.band))
                     .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
                     .then_with(|| {
                         (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens))
                     })
                     .then_with(|| a.note.cmp(&b.note))
             })
-        });
-        self.needs = permute(std::mem::take(&mut self.needs), &order);
+        };
+        // Usually the lines of each agreement are together and the
+        // agreements in order: then only each agreement's few lines need
+        // sorting, in place.
+        if keys.windows(2).all(|w| w[0].0 <= w[1].0) {
+            let mut runs = Vec::new();
+            let mut start = 0;
+            while start < keys.len() {
+                let a = keys[start].0;
+                let end = keys[start..]
+                    .iter()
+                    .position(|k| k.0 != a)
+                    .map_or(keys.len(), |n| start + n);
+                if let Some(order) = sort_order(end - start, |i, j| cmp(start + i, start + j)) {
+                    runs.push((start, order));
+                }
+                start = end;
+            }
+            for (start, order) in runs {
+                permute(&mut self.needs[start..start + order.len()], &order);
+            }
+        } else if let Some(order) = sort_order(needs.len(), cmp) {
+            permute(&mut self.needs, &order);
+        }
     }
+}
+
+/// The order that sorts `n` items by `cmp` (item `order[k]` goes to place
+/// `k`), or `None` when they are in order already. Unstable is fine: items
+/// that compare equal differ at most in their line number, and no figure
+/// depends on their order.
+fn sort_order(n: usize, cmp: impl Fn(usize, usize) -> std::cmp::Ordering) -> Option<Vec<usize>> {
+    if (1..n).all(|k| cmp(k - 1, k) != std::cmp::Ordering::Greater) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&i, &j| cmp(i, j));
+    Some(order)
 }
 
 /// Each id's first position.
@@ -647,7 +713,7 @@ fn first_index(ids: Vec<&str>) -> crate::hash::FxMap<&str, usize> {
 /// `items` in the order of `order` (a permutation of its indices: item
 /// `order[k]` goes to place `k`), in place, following the permutation's
 /// cycles with swaps.
-fn permute<T>(mut items: Vec<T>, order: &[usize]) -> Vec<T> {
+fn permute<T>(items: &mut [T], order: &[usize]) {
     let n = items.len().min(order.len());
     let mut done = vec![false; n];
     for start in 0..n {
@@ -662,7 +728,6 @@ fn permute<T>(mut items: Vec<T>, order: &[usize]) -> Vec<T> {
             cur = next;
         }
     }
-    items
 }
 
 /// The order of ids for people: runs of digits compare as numbers, so
@@ -737,6 +802,83 @@ impl Default for Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A model with staff `b`, `a` and bands `nat`, `dag` (in that model
+    /// order), agreements `A2`, `A10` and the need lines given as
+    /// (agreement, staff, band, hours).
+    fn ordered_model(needs: &[(&str, &str, &str, i64)]) -> Model {
+        use crate::testing::{band, staff};
+        let agreement = |id: &str| Agreement {
+            id: id.into(),
+            citizen: CitizenId::new(id.to_string()),
+            municipality: "K".into(),
+            tilbud: Ref::default(),
+            from: jiff::civil::date(2025, 1, 1),
+            to: None,
+            agreed_tariff: None,
+            origin: Origin::default(),
+        };
+        Model {
+            staff: vec![staff("b", Decimal::ONE), staff("a", Decimal::ONE)],
+            bands: vec![band("nat"), band("dag")],
+            agreements: vec![agreement("A10"), agreement("A2")],
+            needs: needs
+                .iter()
+                .map(|&(a, s, b, h)| Need {
+                    agreement: a.into(),
+                    staff: s.into(),
+                    band: b.into(),
+                    hours_per_week: Decimal::from(h),
+                    ratio: Ratio::default(),
+                    note: None,
+                    origin: Origin::default(),
+                })
+                .collect(),
+            ..Model::default()
+        }
+    }
+
+    fn need_keys(m: &Model) -> Vec<(String, String, String, Decimal)> {
+        m.needs
+            .iter()
+            .map(|n| {
+                let (a, s, b) = (&n.agreement, &n.staff, &n.band);
+                (
+                    a.to_string(),
+                    s.to_string(),
+                    b.to_string(),
+                    n.hours_per_week,
+                )
+            })
+            .collect()
+    }
+
+    /// The canonical order whatever the input order: already in order,
+    /// grouped by agreement but unordered within each (sorted agreement by
+    /// agreement), and scattered (sorted as a whole).
+    #[test]
+    fn canonical_order_of_need_lines() {
+        let canonical = [
+            ("A2", "b", "nat", 1),
+            ("A2", "b", "dag", 2),
+            ("A2", "a", "nat", 3),
+            ("A2", "a", "dag", 4),
+            ("A2", "a", "dag", 5),
+            ("A10", "b", "dag", 6),
+            ("A10", "a", "nat", 7),
+            ("A10", "x", "nat", 8),
+        ];
+        let want = need_keys(&ordered_model(&canonical));
+        let grouped = [4, 0, 2, 1, 3, 7, 6, 5].map(|i| canonical[i]);
+        let scattered = [7, 3, 5, 0, 6, 2, 4, 1].map(|i| canonical[i]);
+        for input in [&canonical, &grouped, &scattered] {
+            let mut m = ordered_model(input);
+            m.sort_canonical();
+            assert_eq!(need_keys(&m), want, "{input:?}");
+            let ids: Vec<&str> = m.agreements.iter().map(|a| a.id.as_str()).collect();
+            assert_eq!(ids, ["A2", "A10"]);
+        }
+    }
 
     #[test]
     fn natural_order_of_ids() {

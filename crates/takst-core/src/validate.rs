@@ -12,30 +12,24 @@ use crate::hash::{FxMap as HashMap, FxSet as HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::model::{Amount, Model, OverheadMethod, Pos, Ref};
+use crate::model::{Amount, Model, Origin, OverheadMethod, Pos, Ref};
 use crate::problem::{Code, Problem};
 
 /// Check a model; an empty list means the model can be calculated.
 pub fn validate(m: &Model) -> Vec<Problem> {
     let mut v = Validator { out: Vec::new() };
     let u = &m.unreadable;
-    let mut bands = v.ids(
-        "band",
-        m.bands.iter().map(|b| (&b.id, b.origin.pos_of("id"))),
-    );
+    let mut bands = v.ids("band", "id", m.bands.iter().map(|b| (&b.id, &b.origin)));
     let mut staff = v.ids(
         "staff category",
-        m.staff.iter().map(|s| (&s.id, s.origin.pos_of("id"))),
+        "id",
+        m.staff.iter().map(|s| (&s.id, &s.origin)),
     );
-    let mut tilbud = v.ids(
-        "tilbud",
-        m.tilbud.iter().map(|t| (&t.id, t.origin.pos_of("id"))),
-    );
+    let mut tilbud = v.ids("tilbud", "id", m.tilbud.iter().map(|t| (&t.id, &t.origin)));
     let mut agreements = v.ids(
         "agreement",
-        m.agreements
-            .iter()
-            .map(|a| (&a.id, a.origin.pos_of("agreement"))),
+        "agreement",
+        m.agreements.iter().map(|a| (&a.id, &a.origin)),
     );
     // Items that could not be read are reported already; references to them are fine.
     for (set, ids) in [
@@ -159,7 +153,10 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             }
         }
         if let Some(t) = a.agreed_tariff {
-            v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
+            // Positions only for a problem: there are many agreements.
+            if t.is_sign_negative() {
+                v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
+            }
         }
         by_citizen.entry(a.citizen.expose()).or_default().push(i);
     }
@@ -187,17 +184,27 @@ pub fn validate(m: &Model) -> Vec<Problem> {
     }
 
     for n in &m.needs {
+        let at = |key: &'static str| move || n.origin.pos_of(key);
         if !u.agreements_file {
-            v.known(
+            v.known_at(
                 &agreements,
                 &n.agreement,
+                at("agreement"),
                 Code::UnknownAgreement,
                 "agreement",
             );
         }
-        v.known(&staff, &n.staff, Code::UnknownStaff, "staff category");
-        v.known(&bands, &n.band, Code::UnknownBand, "band");
-        v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");
+        v.known_at(
+            &staff,
+            &n.staff,
+            at("staff"),
+            Code::UnknownStaff,
+            "staff category",
+        );
+        v.known_at(&bands, &n.band, at("band"), Code::UnknownBand, "band");
+        if n.hours_per_week.is_sign_negative() {
+            v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");
+        }
     }
     v.out
 }
@@ -289,41 +296,56 @@ impl Validator {
         self.out.push(Problem::new(code, pos, message));
     }
 
+    /// The ids of `items`, each a duplicate reported at the `key` of its
+    /// origin (positions are worked out for duplicates only).
     fn ids<'a>(
         &mut self,
         what: &str,
-        items: impl Iterator<Item = (&'a String, Pos)>,
+        key: &str,
+        items: impl Iterator<Item = (&'a String, &'a Origin)>,
     ) -> HashSet<&'a str> {
-        let mut seen: HashMap<&str, Pos> = HashMap::default();
-        for (id, pos) in items {
+        let mut seen: HashMap<&str, &Origin> = HashMap::default();
+        for (id, origin) in items {
             if let Some(first) = seen.get(id.as_str()) {
-                let first = first.to_string();
+                let first = first.pos_of(key).to_string();
                 self.push(
                     Code::DuplicateId,
-                    pos,
+                    origin.pos_of(key),
                     format!(
                         "{what} `{id}` is defined twice (first at {first}); expected unique ids"
                     ),
                 );
             } else {
-                seen.insert(id, pos);
+                seen.insert(id, origin);
             }
         }
         seen.into_keys().collect()
     }
 
     fn known(&mut self, ids: &HashSet<&str>, r: &Ref, code: Code, what: &str) {
-        if !ids.contains(r.id.as_str()) {
+        self.known_at(ids, &r.id, || r.pos.clone(), code, what);
+    }
+
+    /// Like [`Validator::known`] for a bare id; its position is only
+    /// worked out when the id is unknown.
+    fn known_at(
+        &mut self,
+        ids: &HashSet<&str>,
+        id: &str,
+        pos: impl FnOnce() -> Pos,
+        code: Code,
+        what: &str,
+    ) {
+        if !ids.contains(id) {
             let mut known: Vec<&&str> = ids.iter().collect();
             known.sort();
             let list: Vec<String> = known.iter().take(12).map(|s| format!("`{s}`")).collect();
             let more = if known.len() > 12 { ", …" } else { "" };
             self.push(
                 code,
-                r.pos.clone(),
+                pos(),
                 format!(
-                    "unknown {what} `{}`; expected one of {}{more}",
-                    r.id,
+                    "unknown {what} `{id}`; expected one of {}{more}",
                     list.join(", ")
                 ),
             );

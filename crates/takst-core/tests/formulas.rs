@@ -304,9 +304,9 @@ fn citizen_tariff() {
             origin: origin(),
         });
         m.needs.push(Need {
-            agreement: r("A"),
-            staff: r("x"),
-            band: r("b"),
+            agreement: "A".into(),
+            staff: "x".into(),
+            band: "b".into(),
             hours_per_week: d(&c["hours_per_week"]),
             ratio: Ratio {
                 staff: a.parse().unwrap(),

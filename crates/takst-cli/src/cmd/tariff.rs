@@ -193,7 +193,7 @@ fn build_receipt(a: &Args, model: &Model, used: &[usize]) -> Result<Receipt, Fai
         .map(|&i| model.agreements[i].id.as_str())
         .collect();
     m.agreements.retain(|ag| keep.contains(ag.id.as_str()));
-    m.needs.retain(|n| keep.contains(n.agreement.id.as_str()));
+    m.needs.retain(|n| keep.contains(&*n.agreement));
     let engine = Engine::new(&m)?;
     let results = receipt::results(&engine)?;
     let mut files = Vec::new();

@@ -12,7 +12,10 @@ use takst_core::model::{Agreement, CitizenId, Need, Origin, Pos, Ratio, Ref};
 use takst_core::problem::{Code, Problem};
 use takst_core::text::{parse_date, parse_decimal, parse_ratio, DecimalStyle};
 
+use std::borrow::Cow;
 use std::sync::Arc;
+
+use takst_core::hash::FxSet;
 
 use crate::dialect::{self, Header};
 
@@ -40,6 +43,15 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell as text for a text column; `None` for an empty cell. A
+    /// text cell is borrowed (trimmed), not copied.
+    pub(crate) fn as_str(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Cell::Text(s) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
+            other => other.as_text().map(Cow::Owned),
+        }
+    }
+
     /// The cell as text for a text column; `None` for an empty cell.
     pub(crate) fn as_text(&self) -> Option<String> {
         match self {
@@ -138,6 +150,9 @@ pub struct Table {
     cols: Vec<(Arc<str>, Option<u64>)>,
     /// The present columns with their numbers, shared by every row's origin.
     present: Arc<[(Arc<str>, u64)]>,
+    /// The empty field name of a row's own position (shared, so that a
+    /// row's origin costs no allocation).
+    no_field: Arc<str>,
     style: DecimalStyle,
     /// Every row could be read (no CSV syntax error).
     pub complete: bool,
@@ -190,7 +205,7 @@ impl Table {
         // The csv crate numbers a record after a CRLF line end one line too
         // low; with plain LF line ends its line numbers are the file's.
         let text = if decoded.text.contains('\r') {
-            decoded.text.replace("\r\n", "\n").replace('\r', "\n")
+            Cow::Owned(decoded.text.replace("\r\n", "\n").replace('\r', "\n"))
         } else {
             decoded.text
         };
@@ -224,6 +239,7 @@ impl Table {
             rows: Vec::new(),
             cols: Vec::new(),
             present: Arc::from(Vec::new()),
+            no_field: Arc::from(""),
             style: decoded.dialect.decimal,
             complete: true,
         };
@@ -313,6 +329,7 @@ impl Table {
             rows: Vec::new(),
             cols: Vec::new(),
             present: Arc::from(Vec::new()),
+            no_field: Arc::from(""),
             style: DecimalStyle::Point,
             complete: true,
         };
@@ -446,7 +463,7 @@ impl<'a> Row<'a> {
 
     /// The row's origin, with the position of every column.
     pub fn origin(&self) -> Origin {
-        let mut o = Origin::at(self.t.pos(self.line, 0, ""));
+        let mut o = Origin::at(self.t.pos(self.line, 0, self.t.no_field.clone()));
         o.keys = takst_core::model::Keys::Columns(self.t.present.clone());
         o
     }
@@ -461,7 +478,7 @@ impl<'a> Row<'a> {
 
     /// Whether the column's cell is empty (or blank text).
     pub fn is_empty(&self, col: &str) -> bool {
-        self.cell(col).as_text().is_none()
+        self.cell(col).as_str().is_none()
     }
 
     /// The trimmed text of a column; empty when the column is absent.
@@ -470,6 +487,11 @@ impl<'a> Row<'a> {
     }
 
     pub fn text(&self, col: &str, p: &mut Vec<Problem>) -> Option<String> {
+        self.str(col, p).map(Cow::into_owned)
+    }
+
+    /// Like [`Row::text`], borrowing the text of a text cell.
+    pub fn str(&self, col: &str, p: &mut Vec<Problem>) -> Option<Cow<'a, str>> {
         match self.cell(col) {
             Cell::Error(e) => {
                 p.push(Problem::new(
@@ -479,7 +501,7 @@ impl<'a> Row<'a> {
                 ));
                 None
             }
-            c => match c.as_text() {
+            c => match c.as_str() {
                 Some(v) => Some(v),
                 None => {
                     p.push(Problem::new(
@@ -495,6 +517,11 @@ impl<'a> Row<'a> {
 
     pub fn reference(&self, col: &str, p: &mut Vec<Problem>) -> Option<Ref> {
         self.text(col, p).map(|id| Ref::new(id, self.pos(col)))
+    }
+
+    /// The id in a column, shared through `ids`.
+    pub fn id(&self, col: &str, ids: &mut Ids, p: &mut Vec<Problem>) -> Option<Arc<str>> {
+        self.str(col, p).map(|s| ids.get(&s))
     }
 
     pub fn decimal(&self, col: &str, p: &mut Vec<Problem>) -> Option<Decimal> {
@@ -588,7 +615,6 @@ pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
         None => Vec::new(),
     }
 }
-
 /// The agreements of a table with the [`AGREEMENTS`] columns.
 pub fn agreements(t: &Table, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) -> Vec<Agreement> {
     let mut out = Vec::with_capacity(t.rows.len());
@@ -639,27 +665,63 @@ pub fn agreement(r: &Row, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) ->
     }
 }
 
+/// Shared ids: each distinct id is allocated once and then shared by
+/// every need line that names it (an agreement's lines are consecutive;
+/// there are few staff categories and bands).
+#[derive(Default)]
+pub struct Ids {
+    seen: FxSet<Arc<str>>,
+    last: Option<Arc<str>>,
+}
+
+impl Ids {
+    pub fn get(&mut self, id: &str) -> Arc<str> {
+        if let Some(last) = &self.last {
+            if **last == *id {
+                return last.clone();
+            }
+        }
+        let shared = match self.seen.get(id) {
+            Some(s) => s.clone(),
+            None => {
+                let s: Arc<str> = Arc::from(id);
+                self.seen.insert(s.clone());
+                s
+            }
+        };
+        self.last = Some(shared.clone());
+        shared
+    }
+}
+
+/// The shared ids of the need lines of one file, per column.
+#[derive(Default)]
+pub struct NeedIds {
+    agreement: Ids,
+    staff: Ids,
+    band: Ids,
+}
+
 /// The need lines of a table with the [`NEEDS`] columns.
 pub fn needs(t: &Table, p: &mut Vec<Problem>) -> Vec<Need> {
     let mut out = Vec::with_capacity(t.rows.len());
+    let mut ids = NeedIds::default();
     for i in 0..t.rows.len() {
-        out.extend(need(&t.row(i), p));
+        out.extend(need(&t.row(i), &mut ids, p));
     }
     out
 }
 
 /// The need line of one row.
-pub fn need(r: &Row, p: &mut Vec<Problem>) -> Option<Need> {
-    let agreement = r.reference("agreement", p);
-    let staff = r.reference("staff", p);
-    let band = r.reference("band", p);
+pub fn need(r: &Row, ids: &mut NeedIds, p: &mut Vec<Problem>) -> Option<Need> {
+    let agreement = r.id("agreement", &mut ids.agreement, p);
+    let staff = r.id("staff", &mut ids.staff, p);
+    let band = r.id("band", &mut ids.band, p);
     let hours = r.decimal("hours_per_week", p);
-    let ratio_text = r.get("ratio");
-    let ratio_text = ratio_text.as_str();
-    let ratio = if ratio_text.is_empty() {
-        Some(Ratio::default())
-    } else {
-        match parse_ratio(ratio_text) {
+    let ratio_text = r.cell("ratio").as_str();
+    let ratio = match ratio_text.as_deref() {
+        None => Some(Ratio::default()),
+        Some(text) => match parse_ratio(text) {
             Ok(x) => Some(x),
             Err(e) => {
                 p.push(Problem::new(
@@ -669,9 +731,9 @@ pub fn need(r: &Row, p: &mut Vec<Problem>) -> Option<Need> {
                 ));
                 None
             }
-        }
+        },
     };
-    let note = Some(r.get("note")).filter(|s| !s.is_empty());
+    let note = r.cell("note").as_str().map(Cow::into_owned);
     let (agreement, staff, band, hours_per_week, ratio) =
         (agreement?, staff?, band?, hours?, ratio?);
     Some(Need {

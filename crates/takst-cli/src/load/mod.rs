@@ -176,8 +176,9 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
         model.unreadable.agreements_file = complete != Some(true);
         let n_path = table_path(dir, "needs");
         let mut needs = Vec::new();
+        let mut ids = csv::NeedIds::default();
         scan_table(&n_path, &csv::NEEDS, opts, &mut problems, |r, p| {
-            needs.extend(csv::need(r, p));
+            needs.extend(csv::need(r, &mut ids, p));
         });
         model.needs = needs;
         model.sort_canonical();

@@ -244,9 +244,9 @@ fn model(
     for a in &agreements_v {
         for _ in 0..rng.below(4) {
             needs.push(Need {
-                agreement: r(&a.id),
-                staff: r(rng.pick(staff)),
-                band: r(rng.pick(bands)),
+                agreement: a.id.as_str().into(),
+                staff: rng.pick(staff).as_str().into(),
+                band: rng.pick(bands).as_str().into(),
                 hours_per_week: rng.dec(0, 30, 1),
                 ratio: Ratio {
                     staff: 1 + rng.below(2) as u32,
