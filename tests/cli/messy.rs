@@ -1133,3 +1133,45 @@ fn delivered_hours_from_a_workbook() {
     );
     assert!(r.stdout.is_empty());
 }
+
+/// A need-lines file over 1 MB is read in two parts on two threads: the
+/// same tariffs, and problems in either part at their true lines, also
+/// after notes with line breaks in quoted fields.
+#[test]
+fn a_large_needs_file_read_in_parts() {
+    let n = 70_000;
+    let dir = big_model(n);
+    let path = dir.path().join("needs.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Line k + 2 holds agreement B{k}; two notes span two lines each.
+    for k in [100, 40_000] {
+        lines[k + 1] = format!("B{k},paed,dag,7,,\"første linje\nanden linje, med komma\"");
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 1 << 20);
+    let r = takst_in(dir.path(), &["tariff", ".", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows = csv_rows(&r.stdout);
+    assert_eq!(rows.len(), n);
+    // Every agreement has the same single need line, so the same tariff.
+    assert!(rows
+        .iter()
+        .all(|row| row["tariff_per_day"] == rows[0]["tariff_per_day"]));
+    assert!(rows[0]["individual"] != "0.00", "{:?}", rows[0]);
+
+    // Problems in both parts, each at its physical line.
+    lines[50 + 1] = "B50,paed,dag,x,,".into();
+    lines[45_000 + 1] = "B45000,paed,dag,7,,,extra".into();
+    lines[60_000 + 1] = "B60000,paed,dag,-7,,".into();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let r = takst_in(dir.path(), &["check", "."]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    for want in [
+        "needs.csv:52:4: hours_per_week: found `x`",
+        "needs.csv:45004: cannot read this row: found 7 fields, expected 6 like the header",
+        "needs.csv:60004:4: hours_per_week: found hours -7, expected zero or more",
+    ] {
+        assert!(r.stderr.contains(want), "{want}\n{}", r.stderr);
+    }
+}

@@ -210,6 +210,62 @@ pub fn csv_reader_builder(d: &Dialect) -> csv::ReaderBuilder {
     builder
 }
 
+/// Where `parts` consecutive pieces of `body` (CSV records after the
+/// header, line ends `\n`) begin and end, cut by size at the start of a
+/// record: `parts + 1` offsets from 0 to `body.len()`, never decreasing (a
+/// piece can be empty when records are longer than a piece).
+///
+/// A line break inside a quoted field is not the end of a record, and the
+/// quoting is followed exactly as the `csv` reader does it: a `"` opens a
+/// quoted field only as the field's first byte, `""` inside one is a
+/// quote, and after the closing `"` the field goes on unquoted. (Counting
+/// the `"` bytes is not enough: `24"` in an unquoted field is a literal
+/// quote.) So a piece read on its own gives the records a reader of the
+/// whole body would.
+pub fn record_cuts(body: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
+    use memchr::memchr;
+    let parts = parts.max(1);
+    let mut cuts = Vec::with_capacity(parts + 1);
+    cuts.push(0);
+    // `i`: a position outside quotes. Only a `"` can change that, so the
+    // search jumps from quote to quote; the line breaks in between are
+    // record ends.
+    let mut i = 0;
+    'cut: while cuts.len() < parts {
+        let target = body.len() * cuts.len() / parts;
+        let quote = memchr(b'"', &body[i..]).map_or(body.len(), |k| i + k);
+        let last = cuts[cuts.len() - 1];
+        let from = i.max(target.saturating_sub(1)).max(last).min(quote);
+        if let Some(k) = memchr(b'\n', &body[from..quote]) {
+            cuts.push(from + k + 1);
+            continue;
+        }
+        if quote == body.len() {
+            break;
+        }
+        i = quote + 1;
+        let field_start =
+            quote == 0 || matches!(body[quote - 1], b'\n') || body[quote - 1] == delimiter;
+        if !field_start {
+            // A literal `"` inside an unquoted field.
+            continue;
+        }
+        // A quoted field: it ends at a `"` not doubled.
+        loop {
+            match memchr(b'"', &body[i..]) {
+                None => break 'cut,
+                Some(k) if body.get(i + k + 1) == Some(&b'"') => i += k + 2,
+                Some(k) => {
+                    i += k + 1;
+                    break;
+                }
+            }
+        }
+    }
+    cuts.resize(parts + 1, body.len());
+    cuts
+}
+
 /// Opens a (possibly large) file for streaming: sniffs the dialect from its
 /// first [`HEAD_LEN`] bytes and returns a reader of UTF-8 text starting at the
 /// header line (BOM and `sep=` line skipped). Windows-1252 is decoded on the
@@ -372,6 +428,56 @@ mod tests {
 
     use rust_decimal::Decimal;
     use DecimalStyle::{Comma, Point};
+
+    /// Every record of `bytes` (fields as text), read by the `csv` crate.
+    fn records(bytes: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        rdr.byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    #[test]
+    fn record_cuts_follow_quotes_not_quote_counts() {
+        // `5"` is a literal quote, so the line break inside "x\ny" is
+        // quoted although an even number of quotes comes before it.
+        let body = b"a,5\"\nb,\"x\ny\"\nc,d\n";
+        for parts in 1..=body.len() {
+            let cuts = record_cuts(body, b',', parts);
+            assert_eq!(cuts.len(), parts + 1);
+            assert!(!cuts.contains(&10), "cut inside the quoted field: {cuts:?}");
+        }
+        assert_eq!(record_cuts(body, b',', 2), [0, 13, 17]);
+        assert_eq!(record_cuts(body, b',', 4), [0, 5, 13, 17, 17]);
+        assert_eq!(record_cuts(b"", b',', 3), [0, 0, 0, 0]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+        /// Read part by part, the records are those of the whole body,
+        /// whatever the quotes, doubled quotes, literal quotes, quoted line
+        /// breaks and blank lines.
+        #[test]
+        fn parts_read_as_the_whole(
+            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n".to_vec()), 0..300),
+            parts in 1usize..6,
+            delimiter in proptest::sample::select(vec![b',', b';']),
+        ) {
+            let cuts = record_cuts(&body, delimiter, parts);
+            proptest::prop_assert_eq!(cuts.len(), parts + 1);
+            proptest::prop_assert!(cuts.windows(2).all(|w| w[0] <= w[1]));
+            proptest::prop_assert_eq!(cuts[parts], body.len());
+            let pieces: Vec<_> = cuts
+                .windows(2)
+                .flat_map(|w| records(&body[w[0]..w[1]], delimiter))
+                .collect();
+            proptest::prop_assert_eq!(pieces, records(&body, delimiter));
+        }
+    }
 
     fn dialect(delimiter: u8, encoding: Encoding, bom: bool, sep_line: bool) -> Dialect {
         Dialect {

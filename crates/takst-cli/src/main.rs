@@ -116,7 +116,10 @@ fn main() -> ExitCode {
         Command::Verify(a) => (cmd::verify::run(a), &None),
         Command::Report(a) => (report::run(a), a.out()),
     };
-    finish(result, out.as_deref())
+    crate::util::phase("command (and freeing its data)");
+    let code = finish(result, out.as_deref());
+    crate::util::phase("write");
+    code
 }
 
 fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> ExitCode {

@@ -37,3 +37,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("{show}: cannot replace the file: {}", io_reason(&e.error)))?;
     Ok(())
 }
+
+/// The environment variable that makes takst print how long each phase of
+/// a run took (for profiling; see docs/PERFORMANCE.md).
+pub const TIMINGS_VAR: &str = "TAKST_TIMINGS";
+
+/// With `TAKST_TIMINGS` set, prints `timing: PHASE S s` (seconds since
+/// the previous phase) to stderr. Phases are named by the code, never by
+/// data: no id is printed.
+pub fn phase(name: &str) {
+    use std::sync::{Mutex, OnceLock};
+    use std::time::Instant;
+    static ON: OnceLock<bool> = OnceLock::new();
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if !*ON.get_or_init(|| std::env::var_os(TIMINGS_VAR).is_some()) {
+        return;
+    }
+    let now = Instant::now();
+    if let Ok(mut last) = LAST.lock() {
+        let since = last.map(|l| now - l).unwrap_or_default();
+        eprintln!("timing: {name} {:.3} s", since.as_secs_f64());
+        *last = Some(now);
+    }
+}

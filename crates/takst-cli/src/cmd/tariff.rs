@@ -64,6 +64,7 @@ pub fn run(a: &Args) -> CmdResult {
     let model = a.common.load(Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let statuses = StatusIndex::new(&engine);
+    crate::util::phase("engine");
     let shown = a.common.shown(model.rounding);
     let mut t = Table::new(COLUMNS);
     let mut lines = Table::new(LINE_COLUMNS);
@@ -132,6 +133,7 @@ pub fn run(a: &Args) -> CmdResult {
             Err(p) => problems.push(p),
         }
     }
+    crate::util::phase("tariffs");
     if !problems.is_empty() {
         return Err(Failure::Problems(problems));
     }
@@ -154,6 +156,7 @@ pub fn run(a: &Args) -> CmdResult {
         vec![Sheet::new("Takster", t), Sheet::new("Behovslinjer", lines)],
     )?;
     out.notes = notes;
+    crate::util::phase("render");
     Ok(out)
 }
 

@@ -199,7 +199,34 @@ impl Table {
         required: &[&str],
         optional: &[&str],
         problems: &mut Vec<Problem>,
-        mut each: impl FnMut(&Row, &mut Vec<Problem>),
+        each: impl FnMut(&Row, &mut Vec<Problem>) + Send,
+    ) -> Option<Table> {
+        let mut states = [each];
+        Self::scan_parts(
+            file,
+            bytes,
+            &Columns { required, optional },
+            problems,
+            &mut states,
+            |_, _| {},
+            |each, r, p| each(r, p),
+        )
+    }
+
+    /// Like [`Table::scan`], with the rows cut into one consecutive part
+    /// per state in `states` (at record boundaries, by size) and the parts
+    /// read at the same time, one thread each: part `k`'s rows, in file
+    /// order, go to `each(&mut states[k], row, problems)`, after
+    /// `reserve(&mut states[k], n)` with `n` at least its number of rows.
+    /// Small files are one part (the other states get no rows).
+    pub fn scan_parts<S: Send>(
+        file: &str,
+        bytes: &[u8],
+        cols: &Columns,
+        problems: &mut Vec<Problem>,
+        states: &mut [S],
+        reserve: impl Fn(&mut S, usize) + Sync,
+        each: impl Fn(&mut S, &Row, &mut Vec<Problem>) + Sync,
     ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
         // The csv crate numbers a record after a CRLF line end one line too
@@ -228,7 +255,7 @@ impl Table {
                 Pos::new(file, header_line, 0, ""),
                 format!(
                     "the file is empty; expected a header row with the columns {}",
-                    required.join(",")
+                    cols.required.join(",")
                 ),
             ));
             return None;
@@ -245,10 +272,72 @@ impl Table {
         };
         let idx = t.resolve(
             &Header::new(&header),
-            Columns { required, optional },
+            Columns {
+                required: cols.required,
+                optional: cols.optional,
+            },
             &Pos::new(file, header_line, 0, ""),
             problems,
         )?;
+        // The rows after the header, cut where records begin.
+        let start = rdr.position().byte() as usize;
+        let body = text.as_bytes().get(start..).unwrap_or_default();
+        // Lines before the body (the header's, and a `sep=` line).
+        let lines_before = rdr.position().line() - 1 + decoded.line_offset;
+        let parts = if body.len() < SPLIT_MIN_BYTES {
+            1
+        } else {
+            states.len().max(1)
+        };
+        let cuts = dialect::record_cuts(body, decoded.dialect.delimiter, parts);
+        let part = |k: usize, state: &mut S| {
+            let (from, to) = (cuts[k], cuts[k + 1]);
+            let first_line = lines_before + count_lines(&body[..from]);
+            // A record holds at least one line break, or ends the file.
+            reserve(state, count_lines(&body[from..to]) as usize + 1);
+            let mut rdr = dialect::csv_reader_builder(&decoded.dialect)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&body[from..to]);
+            let mut p = Vec::new();
+            let complete = t.read_rows(&mut rdr, header.len(), first_line, &idx, &mut p, |r, p| {
+                each(state, r, p)
+            });
+            (p, complete)
+        };
+        let results: Vec<(Vec<Problem>, bool)> = std::thread::scope(|scope| {
+            let mut rest = states.iter_mut().enumerate().take(parts);
+            let first = rest.next();
+            let handles: Vec<_> = rest
+                .map(|(k, state)| scope.spawn(move || part(k, state)))
+                .collect();
+            let mut out: Vec<_> = first.into_iter().map(|(k, state)| part(k, state)).collect();
+            for h in handles {
+                // A part's thread only panics on a bug: then so does this one.
+                out.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            out
+        });
+        for (p, complete) in results {
+            problems.extend(p);
+            t.complete &= complete;
+        }
+        Some(t)
+    }
+
+    /// Reads the records of `rdr` (no header; lines counted from
+    /// `first_line` + 1) into one reused row of the wanted cells and hands
+    /// each to `each`. Whether every record could be read.
+    fn read_rows(
+        &self,
+        rdr: &mut csv::Reader<&[u8]>,
+        width: usize,
+        first_line: u64,
+        idx: &[Option<usize>],
+        problems: &mut Vec<Problem>,
+        mut each: impl FnMut(&Row, &mut Vec<Problem>),
+    ) -> bool {
+        let mut complete = true;
         let mut rec = csv::StringRecord::new();
         // One row of cells, reused: a text cell keeps its buffer.
         let mut cells: Vec<Cell> = vec![Cell::Empty; idx.len()];
@@ -256,8 +345,20 @@ impl Table {
             match rdr.read_record(&mut rec) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = rec.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
-                    for (cell, i) in cells.iter_mut().zip(&idx) {
+                    let line = first_line + rec.position().map(|p| p.line()).unwrap_or(0);
+                    if rec.len() != width {
+                        complete = false;
+                        problems.push(Problem::new(
+                            Code::Syntax,
+                            Pos::new(self.file.clone(), line, 0, ""),
+                            format!(
+                                "cannot read this row: {}",
+                                unequal_lengths(rec.len(), width)
+                            ),
+                        ));
+                        continue;
+                    }
+                    for (cell, i) in cells.iter_mut().zip(idx) {
                         match i.and_then(|i| rec.get(i)) {
                             Some(v) if !v.trim().is_empty() => match cell {
                                 Cell::Text(buf) => {
@@ -271,7 +372,7 @@ impl Table {
                     }
                     each(
                         &Row {
-                            t: &t,
+                            t: self,
                             line,
                             cells: &cells,
                         },
@@ -279,20 +380,18 @@ impl Table {
                     );
                 }
                 Err(e) => {
-                    t.complete = false;
-                    let line = e.position().map(|p| p.line()).unwrap_or(0) + decoded.line_offset;
+                    complete = false;
+                    let line = first_line + e.position().map(|p| p.line()).unwrap_or(0);
                     problems.push(Problem::new(
                         Code::Syntax,
-                        Pos::new(file, line, 0, ""),
+                        Pos::new(self.file.clone(), line, 0, ""),
                         format!("cannot read this row: {}", csv_reason(&e)),
                     ));
-                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                        break;
-                    }
+                    break;
                 }
             }
         }
-        Some(t)
+        complete
     }
 
     /// A worksheet with the wanted columns. The header is the first of the
@@ -425,15 +524,28 @@ impl Table {
     }
 }
 
+/// Files smaller than this are read in one part, by one thread.
+const SPLIT_MIN_BYTES: usize = 1 << 20;
+
+/// The line breaks in `b`.
+fn count_lines(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+/// A record with another number of fields than the header.
+fn unequal_lengths(len: usize, expected: usize) -> String {
+    format!(
+        "found {len} field{}, expected {expected} like the header (a separator too many or too few, or a quote not closed?)",
+        if len == 1 { "" } else { "s" }
+    )
+}
+
 /// A CSV error without the crate's prefix, saying what was expected.
 fn csv_reason(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!(
-            "found {len} field{}, expected {expected_len} like the header (a separator too many or too few, or a quote not closed?)",
-            if *len == 1 { "" } else { "s" }
-        ),
+        } => unequal_lengths(*len as usize, *expected_len as usize),
         csv::ErrorKind::Utf8 { err, .. } => format!(
             "the text is not valid UTF-8 (field {}); expected UTF-8 or Windows-1252 text",
             err.field() + 1

@@ -13,7 +13,7 @@ pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-use takst_core::model::{Model, Pos};
+use takst_core::model::{Model, Need, Pos};
 use takst_core::problem::{self, Code, Problem};
 use takst_core::validate::validate;
 
@@ -108,24 +108,43 @@ pub fn scan_table(
     cols: &csv::Columns,
     opts: &Options,
     problems: &mut Vec<Problem>,
-    mut each: impl FnMut(&csv::Row, &mut Vec<Problem>),
+    each: impl FnMut(&csv::Row, &mut Vec<Problem>) + Send,
+) -> Option<bool> {
+    let mut states = [each];
+    scan_table_parts(
+        path,
+        cols,
+        opts,
+        problems,
+        &mut states,
+        |_, _| {},
+        |each, r, p| each(r, p),
+    )
+}
+
+/// Like [`scan_table`], a large CSV file read in one part per state at
+/// the same time (see [`csv::Table::scan_parts`]); a workbook's rows all
+/// go to the first state.
+pub fn scan_table_parts<S: Send>(
+    path: &Path,
+    cols: &csv::Columns,
+    opts: &Options,
+    problems: &mut Vec<Problem>,
+    states: &mut [S],
+    reserve: impl Fn(&mut S, usize) + Sync,
+    each: impl Fn(&mut S, &csv::Row, &mut Vec<Problem>) + Sync,
 ) -> Option<bool> {
     if xlsx::is_xlsx(path) {
         let t = read_table(path, cols, opts, problems)?;
-        for i in 0..t.rows.len() {
-            each(&t.row(i), problems);
+        if let Some(state) = states.first_mut() {
+            for i in 0..t.rows.len() {
+                each(state, &t.row(i), problems);
+            }
         }
         return Some(t.complete);
     }
     let bytes = read_file(path, problems)?;
-    let t = csv::Table::scan(
-        &show(path),
-        &bytes,
-        cols.required,
-        cols.optional,
-        problems,
-        each,
-    )?;
+    let t = csv::Table::scan_parts(&show(path), &bytes, cols, problems, states, reserve, each)?;
     Some(t.complete)
 }
 
@@ -139,6 +158,7 @@ pub fn load(dir: &Path, scope: Scope) -> Result<Model, Vec<Problem>> {
 /// returned together, sorted by file and line. Agreements and need lines
 /// are put in their canonical order (`Model::sort_canonical`).
 pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<Problem>> {
+    crate::util::phase("start");
     let mut problems = Vec::new();
     let toml_path = dir.join("takst.toml");
     let mut model = Model::default();
@@ -163,28 +183,55 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
             )),
         }
     }
+    crate::util::phase("read takst.toml");
     if scope == Scope::Agreements {
-        let a_path = table_path(dir, "agreements");
-        let mut agreements = Vec::new();
-        let mut unreadable = Vec::new();
-        let complete = scan_table(&a_path, &csv::AGREEMENTS, opts, &mut problems, |r, p| {
-            agreements.extend(csv::agreement(r, p, &mut unreadable));
+        // The agreements are read on a thread of their own, the need lines
+        // (the larger file) meanwhile in two parts on two threads.
+        let (agreements, needs) = std::thread::scope(|scope| {
+            let agreements = scope.spawn(|| {
+                let mut p = Vec::new();
+                let mut agreements = Vec::new();
+                let mut unreadable = Vec::new();
+                let a_path = table_path(dir, "agreements");
+                let complete = scan_table(&a_path, &csv::AGREEMENTS, opts, &mut p, |r, p| {
+                    agreements.extend(csv::agreement(r, p, &mut unreadable));
+                });
+                (agreements, unreadable, complete, p)
+            });
+            let mut parts: [(Vec<Need>, csv::NeedIds); 2] = Default::default();
+            let mut p = Vec::new();
+            let n_path = table_path(dir, "needs");
+            scan_table_parts(
+                &n_path,
+                &csv::NEEDS,
+                opts,
+                &mut p,
+                &mut parts,
+                |part, rows| part.0.reserve(rows),
+                |part, r, p| part.0.extend(csv::need(r, &mut part.1, p)),
+            );
+            let [(mut needs, _), (rest, _)] = parts;
+            needs.extend(rest);
+            (agreements.join(), (needs, p))
         });
+        // The agreements' thread only panics on a bug: then so does this one.
+        let (agreements, unreadable, complete, p) =
+            agreements.unwrap_or_else(|e| std::panic::resume_unwind(e));
+        problems.extend(p);
         model.agreements = agreements;
         model.unreadable.agreements = unreadable;
         // Without the agreements, every reference to one would look unknown.
         model.unreadable.agreements_file = complete != Some(true);
-        let n_path = table_path(dir, "needs");
-        let mut needs = Vec::new();
-        let mut ids = csv::NeedIds::default();
-        scan_table(&n_path, &csv::NEEDS, opts, &mut problems, |r, p| {
-            needs.extend(csv::need(r, &mut ids, p));
-        });
+        let (needs, p) = needs;
+        problems.extend(p);
         model.needs = needs;
+        crate::util::phase("read agreements and need lines");
         model.sort_canonical();
+        crate::util::phase("canonical order");
     }
     if toml_read {
         problems.extend(validate(&model));
+        crate::util::phase("validate");
     }
     if problems.is_empty() {
         Ok(model)
