@@ -183,11 +183,23 @@ pub struct Decoded<'a> {
 /// Windows-1252 decodes every byte, and invalid UTF-8 in a file with a UTF-8
 /// BOM becomes U+FFFD.
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
-    let (dialect, start) = sniff_with_start(bytes, true);
+    // The separator and any BOM or `sep=` line from the head; the encoding
+    // from the whole file, checked once: without a BOM, any invalid UTF-8
+    // means Windows-1252.
+    let head = &bytes[..bytes.len().min(HEAD_LEN)];
+    let (mut dialect, start) = sniff_with_start(head, head.len() == bytes.len());
     let body = bytes.get(start..).unwrap_or_default();
+    let windows_1252 = |body| WINDOWS_1252.decode_without_bom_handling(body).0;
     let text = match dialect.encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(body),
-        Encoding::Windows1252 => WINDOWS_1252.decode_without_bom_handling(body).0,
+        Encoding::Utf8 if dialect.bom => String::from_utf8_lossy(body),
+        Encoding::Utf8 => match std::str::from_utf8(body) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => {
+                dialect.encoding = Encoding::Windows1252;
+                windows_1252(body)
+            }
+        },
+        Encoding::Windows1252 => windows_1252(body),
     };
     Decoded {
         text,

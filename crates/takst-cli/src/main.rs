@@ -95,12 +95,12 @@ fn main() -> ExitCode {
     };
     if let Some((c, xlsx)) = common {
         if let Err(e) = cmd::check_format(c, xlsx) {
-            return finish(Err(e), None);
+            return finish(&Err(e), None);
         }
     }
     if let Command::Bridge(a) = &cli.command {
         if a.format == Some(render::Format::Xlsx) {
-            return finish(Err(cmd::no_spreadsheet()), None);
+            return finish(&Err(cmd::no_spreadsheet()), None);
         }
     }
     let (result, out) = match &cli.command {
@@ -116,13 +116,15 @@ fn main() -> ExitCode {
         Command::Verify(a) => (cmd::verify::run(a), &None),
         Command::Report(a) => (report::run(a), a.out()),
     };
-    crate::util::phase("command (and freeing its data)");
-    let code = finish(result, out.as_deref());
+    crate::util::phase("command");
+    let code = finish(&result, out.as_deref());
     crate::util::phase("write");
+    // Not freed: the process ends now (see `cmd::tariff::run`).
+    std::mem::forget(result);
     code
 }
 
-fn finish(result: Result<Output, Failure>, out: Option<&std::path::Path>) -> ExitCode {
+fn finish(result: &Result<Output, Failure>, out: Option<&std::path::Path>) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match result {
         Ok(o) => {

@@ -624,48 +624,26 @@ impl Model {
         let rank = first_index(self.agreements.iter().map(|a| a.id.as_str()).collect());
         let staff = first_index(self.staff.iter().map(|s| s.id.as_str()).collect());
         let bands = first_index(self.bands.iter().map(|b| b.id.as_str()).collect());
-        let needs = &self.needs;
-        let get = |m: &crate::hash::FxMap<&str, usize>, id: &str| {
-            m.get(id).copied().unwrap_or(usize::MAX)
-        };
-        // Consecutive lines mostly belong to one agreement: its rank is
-        // looked up once.
-        let mut last: Option<(&str, usize)> = None;
-        let keys: Vec<(usize, usize, usize)> = needs
+        let (mut agreement_rank, mut staff_rank, mut band_rank) = (
+            RankCache::new(&rank),
+            RankCache::new(&staff),
+            RankCache::new(&bands),
+        );
+        let mut keys: Vec<NeedKey> = self
+            .needs
             .iter()
             .map(|n| {
-                let a = match last {
-                    Some((id, r)) if id == &*n.agreement => r,
-                    _ => {
-                        let r = get(&rank, &n.agreement);
-                        last = Some((&n.agreement, r));
-                        r
-                    }
-                };
-                (a, get(&staff, &n.staff), get(&bands, &n.band))
+                (
+                    agreement_rank.get(&n.agreement),
+                    staff_rank.get(&n.staff),
+                    band_rank.get(&n.band),
+                )
             })
             .collect();
-        let cmp = |i: usize, j: usize| {
-            // The compact keys decide almost every comparison; the need
-            // lines themselves are read only for ties (unknown ids, or two
-            // lines of one agreement with the same staff and band).
-            keys[i].cmp(&keys[j]).then_with(|| {
-                let (a, b) = (&needs[i], &needs[j]);
-                natural_cmp(&a.agreement, &b.agreement)
-                    .then_with(|| a.staff.cmp(&b.staff))
-                    .then_with(|| a.band.cmp(&b.band))
-                    .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
-                    .then_with(|| {
-                        (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens))
-                    })
-                    .then_with(|| a.note.cmp(&b.note))
-            })
-        };
         // Usually the lines of each agreement are together and the
         // agreements in order: then only each agreement's few lines need
         // sorting, in place.
         if keys.windows(2).all(|w| w[0].0 <= w[1].0) {
-            let mut runs = Vec::new();
             let mut start = 0;
             while start < keys.len() {
                 let a = keys[start].0;
@@ -673,17 +651,93 @@ impl Model {
                     .iter()
                     .position(|k| k.0 != a)
                     .map_or(keys.len(), |n| start + n);
-                if let Some(order) = sort_order(end - start, |i, j| cmp(start + i, start + j)) {
-                    runs.push((start, order));
-                }
+                sort_run(&mut self.needs[start..end], &mut keys[start..end]);
                 start = end;
             }
-            for (start, order) in runs {
-                permute(&mut self.needs[start..start + order.len()], &order);
+        } else {
+            let needs = &self.needs;
+            let cmp = |i: usize, j: usize| need_order(&keys[i], &keys[j], &needs[i], &needs[j]);
+            if let Some(order) = sort_order(needs.len(), cmp) {
+                permute(&mut self.needs, &order);
             }
-        } else if let Some(order) = sort_order(needs.len(), cmp) {
-            permute(&mut self.needs, &order);
         }
+    }
+}
+
+/// A need line's place: the ranks of its agreement, staff category and
+/// band (`usize::MAX` for an unknown id).
+type NeedKey = (usize, usize, usize);
+
+/// The canonical order of two need lines with their keys. The compact keys
+/// decide almost every comparison; the lines themselves are read only for
+/// ties (unknown ids, or two lines of one agreement with the same staff
+/// and band).
+fn need_order(ka: &NeedKey, kb: &NeedKey, a: &Need, b: &Need) -> std::cmp::Ordering {
+    ka.cmp(kb).then_with(|| {
+        natural_cmp(&a.agreement, &b.agreement)
+            .then_with(|| a.staff.cmp(&b.staff))
+            .then_with(|| a.band.cmp(&b.band))
+            .then_with(|| a.hours_per_week.cmp(&b.hours_per_week))
+            .then_with(|| (a.ratio.staff, a.ratio.citizens).cmp(&(b.ratio.staff, b.ratio.citizens)))
+            .then_with(|| a.note.cmp(&b.note))
+    })
+}
+
+/// Sorts the need lines of one agreement (and their keys) in place: by
+/// insertion for the usual handful of lines, else by a sorted permutation.
+fn sort_run(needs: &mut [Need], keys: &mut [NeedKey]) {
+    const SHORT: usize = 32;
+    if needs.len() > SHORT {
+        let cmp = |i: usize, j: usize| need_order(&keys[i], &keys[j], &needs[i], &needs[j]);
+        if let Some(order) = sort_order(needs.len(), cmp) {
+            permute(needs, &order);
+        }
+        return;
+    }
+    for i in 1..needs.len() {
+        let mut j = i;
+        while j > 0
+            && need_order(&keys[j - 1], &keys[j], &needs[j - 1], &needs[j])
+                == std::cmp::Ordering::Greater
+        {
+            needs.swap(j - 1, j);
+            keys.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// Ranks of ids from an index, remembered by the address of the shared id
+/// (`Arc<str>`): need lines share their ids, so the few distinct staff
+/// categories and bands, and each agreement's consecutive lines, are
+/// looked up once.
+struct RankCache<'a> {
+    index: &'a crate::hash::FxMap<&'a str, usize>,
+    recent: Vec<(*const u8, usize)>,
+}
+
+impl<'a> RankCache<'a> {
+    /// How many ids are remembered; past that, the oldest is forgotten.
+    const SIZE: usize = 16;
+
+    fn new(index: &'a crate::hash::FxMap<&'a str, usize>) -> Self {
+        RankCache {
+            index,
+            recent: Vec::with_capacity(Self::SIZE),
+        }
+    }
+
+    fn get(&mut self, id: &Arc<str>) -> usize {
+        let at = id.as_ptr();
+        if let Some(&(_, rank)) = self.recent.iter().rev().find(|(p, _)| *p == at) {
+            return rank;
+        }
+        let rank = self.index.get(&**id).copied().unwrap_or(usize::MAX);
+        if self.recent.len() == Self::SIZE {
+            self.recent.remove(0);
+        }
+        self.recent.push((at, rank));
+        rank
     }
 }
 

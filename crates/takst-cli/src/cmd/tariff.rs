@@ -157,6 +157,12 @@ pub fn run(a: &Args) -> CmdResult {
     )?;
     out.notes = notes;
     crate::util::phase("render");
+    // The process ends once the output is written: freeing half a million
+    // need lines one by one would only cost time (DESIGN.md, "Why is the
+    // model not freed at the end of a run?").
+    std::mem::forget(statuses);
+    std::mem::forget(engine);
+    std::mem::forget(model);
     Ok(out)
 }
 

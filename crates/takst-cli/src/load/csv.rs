@@ -575,9 +575,15 @@ impl<'a> Row<'a> {
 
     /// The row's origin, with the position of every column.
     pub fn origin(&self) -> Origin {
-        let mut o = Origin::at(self.t.pos(self.line, 0, self.t.no_field.clone()));
-        o.keys = takst_core::model::Keys::Columns(self.t.present.clone());
-        o
+        // Built field by field: `Origin::default()` would make (and drop)
+        // a position for every row.
+        Origin {
+            pos: self.t.pos(self.line, 0, self.t.no_field.clone()),
+            source: None,
+            note: None,
+            status: Default::default(),
+            keys: takst_core::model::Keys::Columns(self.t.present.clone()),
+        }
     }
 
     /// The cell of a column; empty when the column is absent.
