@@ -93,15 +93,26 @@ impl Table {
     }
 
     pub fn to_csv(&self) -> String {
+        use std::fmt::Write as _;
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let _ = w.write_record(self.columns.iter().map(|c| c.key));
+        // Numbers are formatted into one reused buffer; texts are written
+        // as they are (a table can have hundreds of thousands of rows).
+        let mut num = String::new();
         for r in &self.rows {
-            let _ = w.write_record(r.iter().map(|c| match c {
-                Cell::Text(s) => s.clone(),
-                Cell::Num(d) => d.to_string(),
-                Cell::Bool(b) => b.to_string(),
-                Cell::Empty => String::new(),
-            }));
+            for c in r {
+                let _ = match c {
+                    Cell::Text(s) => w.write_field(s),
+                    Cell::Num(d) => {
+                        num.clear();
+                        let _ = write!(num, "{d}");
+                        w.write_field(&num)
+                    }
+                    Cell::Bool(b) => w.write_field(if *b { "true" } else { "false" }),
+                    Cell::Empty => w.write_field(""),
+                };
+            }
+            let _ = w.write_record(None::<&[u8]>);
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }

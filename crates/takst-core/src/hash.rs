@@ -68,3 +68,40 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A `HashSet` with [`FxHasher`].
 pub type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
+
+/// A small memo of values by the address of a shared id (`Arc<str>`).
+/// Need lines share their ids, so the few distinct staff categories and
+/// bands, and each agreement's consecutive lines, are worked out once per
+/// run of lines instead of once per line. Only the most recent
+/// [`PtrMemo::SIZE`] ids are remembered.
+pub struct PtrMemo<V> {
+    recent: Vec<(*const u8, V)>,
+}
+
+impl<V: Copy> Default for PtrMemo<V> {
+    fn default() -> Self {
+        PtrMemo {
+            recent: Vec::with_capacity(Self::SIZE),
+        }
+    }
+}
+
+impl<V: Copy> PtrMemo<V> {
+    pub const SIZE: usize = 16;
+
+    /// The value of `id`: remembered, or `f(id)`. The ids passed must stay
+    /// alive while the memo is used (an address is only an identity while
+    /// its id lives).
+    pub fn get(&mut self, id: &std::sync::Arc<str>, f: impl FnOnce(&str) -> V) -> V {
+        let at = id.as_ptr();
+        if let Some(&(_, v)) = self.recent.iter().rev().find(|(p, _)| *p == at) {
+            return v;
+        }
+        let v = f(id);
+        if self.recent.len() == Self::SIZE {
+            self.recent.remove(0);
+        }
+        self.recent.push((at, v));
+        v
+    }
+}

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::hash::{FxMap, PtrMemo};
 use crate::num::Rounding;
 
 /// A position in an input file: file, 1-based line and column, and the
@@ -624,19 +625,19 @@ impl Model {
         let rank = first_index(self.agreements.iter().map(|a| a.id.as_str()).collect());
         let staff = first_index(self.staff.iter().map(|s| s.id.as_str()).collect());
         let bands = first_index(self.bands.iter().map(|b| b.id.as_str()).collect());
-        let (mut agreement_rank, mut staff_rank, mut band_rank) = (
-            RankCache::new(&rank),
-            RankCache::new(&staff),
-            RankCache::new(&bands),
-        );
+        // Ranks remembered by shared id: see [`PtrMemo`].
+        let mut memo: [PtrMemo<usize>; 3] = Default::default();
+        let rank_of = |memo: &mut PtrMemo<usize>, m: &FxMap<&str, usize>, id: &Arc<str>| {
+            memo.get(id, |id| m.get(id).copied().unwrap_or(usize::MAX))
+        };
         let mut keys: Vec<NeedKey> = self
             .needs
             .iter()
             .map(|n| {
                 (
-                    agreement_rank.get(&n.agreement),
-                    staff_rank.get(&n.staff),
-                    band_rank.get(&n.band),
+                    rank_of(&mut memo[0], &rank, &n.agreement),
+                    rank_of(&mut memo[1], &staff, &n.staff),
+                    rank_of(&mut memo[2], &bands, &n.band),
                 )
             })
             .collect();
@@ -704,40 +705,6 @@ fn sort_run(needs: &mut [Need], keys: &mut [NeedKey]) {
             keys.swap(j - 1, j);
             j -= 1;
         }
-    }
-}
-
-/// Ranks of ids from an index, remembered by the address of the shared id
-/// (`Arc<str>`): need lines share their ids, so the few distinct staff
-/// categories and bands, and each agreement's consecutive lines, are
-/// looked up once.
-struct RankCache<'a> {
-    index: &'a crate::hash::FxMap<&'a str, usize>,
-    recent: Vec<(*const u8, usize)>,
-}
-
-impl<'a> RankCache<'a> {
-    /// How many ids are remembered; past that, the oldest is forgotten.
-    const SIZE: usize = 16;
-
-    fn new(index: &'a crate::hash::FxMap<&'a str, usize>) -> Self {
-        RankCache {
-            index,
-            recent: Vec::with_capacity(Self::SIZE),
-        }
-    }
-
-    fn get(&mut self, id: &Arc<str>) -> usize {
-        let at = id.as_ptr();
-        if let Some(&(_, rank)) = self.recent.iter().rev().find(|(p, _)| *p == at) {
-            return rank;
-        }
-        let rank = self.index.get(&**id).copied().unwrap_or(usize::MAX);
-        if self.recent.len() == Self::SIZE {
-            self.recent.remove(0);
-        }
-        self.recent.push((at, rank));
-        rank
     }
 }
 

@@ -8,7 +8,7 @@
 //! Not responsible for: syntax (the readers report malformed values with
 //! their positions) or arithmetic errors (`calc`).
 
-use crate::hash::{FxMap as HashMap, FxSet as HashSet};
+use crate::hash::{FxMap as HashMap, FxSet as HashSet, PtrMemo};
 
 use rust_decimal::Decimal;
 
@@ -41,6 +41,28 @@ pub fn validate(m: &Model) -> Vec<Problem> {
         set.extend(ids.iter().map(String::as_str));
     }
 
+    // The need lines, the bulk of a model, are checked on a thread of
+    // their own meanwhile.
+    std::thread::scope(|scope| {
+        let lines = scope.spawn(|| {
+            let mut v = Validator { out: Vec::new() };
+            need_lines(m, [&agreements, &staff, &bands], &mut v);
+            v.out
+        });
+        parameters(m, &staff, &bands, &mut v);
+        settlement_and_limits(m, &mut v);
+        agreements_and_overlaps(m, &tilbud, &mut v);
+        let lines = lines
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        v.out.extend(lines);
+    });
+    v.out
+}
+
+/// The parameters (takst.toml): ranges of the numbers, known staff
+/// categories and bands in shared staffing.
+fn parameters(m: &Model, staff: &HashSet<&str>, bands: &HashSet<&str>, v: &mut Validator) {
     let p = |o: &crate::model::Origin, key: &str| o.pos_of(key);
 
     // Model-wide numbers.
@@ -128,20 +150,22 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             v.overhead_pct(pct, method, p(o, "pct"));
         }
         for sh in &t.shared {
-            v.known(&staff, &sh.staff, Code::UnknownStaff, "staff category");
-            v.known(&bands, &sh.band, Code::UnknownBand, "band");
+            v.known(staff, &sh.staff, Code::UnknownStaff, "staff category");
+            v.known(bands, &sh.band, Code::UnknownBand, "band");
             v.not_negative(sh.hours_per_week, p(&sh.origin, "hours_per_week"), "hours");
         }
         for c in &t.costs {
             v.not_negative(c.amount, p(&c.origin, "amount"), "amount");
         }
     }
+}
 
-    settlement_and_limits(m, &mut v);
-
+/// The agreements: known tilbud, `to` not before `from`, agreed tariff not
+/// negative, and no two agreements of one citizen overlapping.
+fn agreements_and_overlaps(m: &Model, tilbud: &HashSet<&str>, v: &mut Validator) {
     let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, a) in m.agreements.iter().enumerate() {
-        v.known(&tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
+        v.known(tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
         if let Some(to) = a.to {
             if to < a.from {
                 v.push(
@@ -182,31 +206,47 @@ pub fn validate(m: &Model) -> Vec<Problem> {
             }
         }
     }
+}
 
+/// The need lines: known agreement, staff category and band (ids in
+/// `known`, in that order), hours not negative.
+fn need_lines(m: &Model, known: [&HashSet<&str>; 3], v: &mut Validator) {
+    let [agreements, staff, bands] = known;
+    let u = &m.unreadable;
+    // Whether each id is known, remembered by shared id (see `PtrMemo`);
+    // an unknown id is reported on every line that names it.
+    let mut memo: [PtrMemo<bool>; 3] = Default::default();
     for n in &m.needs {
         let at = |key: &'static str| move || n.origin.pos_of(key);
-        if !u.agreements_file {
-            v.known_at(
-                &agreements,
+        let checks = [
+            (
+                agreements,
                 &n.agreement,
-                at("agreement"),
+                "agreement",
                 Code::UnknownAgreement,
                 "agreement",
-            );
+            ),
+            (
+                staff,
+                &n.staff,
+                "staff",
+                Code::UnknownStaff,
+                "staff category",
+            ),
+            (bands, &n.band, "band", Code::UnknownBand, "band"),
+        ];
+        for (k, (ids, id, key, code, what)) in checks.into_iter().enumerate() {
+            if k == 0 && u.agreements_file {
+                continue;
+            }
+            if !memo[k].get(id, |id| ids.contains(id)) {
+                v.known_at(ids, id, at(key), code, what);
+            }
         }
-        v.known_at(
-            &staff,
-            &n.staff,
-            at("staff"),
-            Code::UnknownStaff,
-            "staff category",
-        );
-        v.known_at(&bands, &n.band, at("band"), Code::UnknownBand, "band");
         if n.hours_per_week.is_sign_negative() {
             v.not_negative(n.hours_per_week, n.origin.pos_of("hours_per_week"), "hours");
         }
     }
-    v.out
 }
 
 /// `carry_pct` (model and tilbud) and `[limits]`: ranges, and an index for

@@ -65,16 +65,6 @@ pub fn run(a: &Args) -> CmdResult {
     let engine = Engine::new(&model)?;
     let statuses = StatusIndex::new(&engine);
     crate::util::phase("engine");
-    let shown = a.common.shown(model.rounding);
-    let mut t = Table::new(COLUMNS);
-    let mut lines = Table::new(LINE_COLUMNS);
-    let xlsx = a.common.format() == Format::Xlsx;
-    // Tables are for people: the status in Danish; CSV and JSON in English.
-    let people = a.common.format() == crate::render::Format::Table;
-    let mut problems = Vec::new();
-    let mut used = Vec::new();
-    let mut unagreed: Vec<(String, Status)> = Vec::new();
-    let mut inputs: Vec<String> = Vec::new();
     let view = a
         .municipality
         .as_deref()
@@ -83,56 +73,40 @@ pub fn run(a: &Args) -> CmdResult {
         Some(v) => v.indices().to_vec(),
         None => (0..model.agreements.len()).collect(),
     };
-    for i in selected {
-        let ag = &model.agreements[i];
-        if date.is_some_and(|d| !ag.in_force(d)) {
-            continue;
-        }
-        match engine.tariff(i) {
-            Ok(tr) => {
-                let status = statuses.tariff(&engine, &tr);
-                if status != Status::Agreed {
-                    unagreed.push((ag.id.clone(), status));
-                    let tree = engine.explain_tariff(&tr);
-                    for n in tree.unagreed_inputs() {
-                        let s = format!(
-                            "{} ({}) [{}]",
-                            n.label,
-                            n.status.label(),
-                            n.at.as_deref().unwrap_or("")
-                        );
-                        if !inputs.contains(&s) {
-                            inputs.push(s);
-                        }
-                    }
-                }
-                let p = shown.parts(&[tr.grundtakst, tr.individual], tr.per_day);
-                t.push(vec![
-                    Cell::text(&ag.id),
-                    Cell::text(citizens.show(&ag.citizen)),
-                    Cell::text(&ag.municipality),
-                    Cell::text(&ag.tilbud.id),
-                    Cell::Num(p[0]),
-                    Cell::Num(p[1]),
-                    Cell::Num(shown.amt(tr.per_day)),
-                    Cell::opt(tr.agreed_tariff.map(|d| shown.amt(d))),
-                    Cell::text(if people {
-                        status.label()
-                    } else {
-                        status.as_str()
-                    }),
-                ]);
-                used.push(i);
-                if xlsx {
-                    match takst_core::report::tariff_sheet(&engine, i) {
-                        Ok(sheet) => need_lines(&model, &sheet, &mut lines),
-                        Err(p) => problems.push(p),
-                    }
-                }
-            }
-            Err(p) => problems.push(p),
-        }
-    }
+    let ctx = Rows {
+        engine: &engine,
+        statuses: &statuses,
+        citizens: &citizens,
+        shown: a.common.shown(model.rounding),
+        date,
+        xlsx: a.common.format() == Format::Xlsx,
+        // Tables are for people: the status in Danish; CSV and JSON in English.
+        people: a.common.format() == Format::Table,
+    };
+    // The agreements in two halves, one thread each: the tariffs are
+    // independent, and the halves are joined in order.
+    let (first, second) = selected.split_at(selected.len() / 2);
+    let (mut all, rest) = std::thread::scope(|scope| {
+        let rest = scope.spawn(|| ctx.chunk(second));
+        let first = ctx.chunk(first);
+        (
+            first,
+            rest.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    });
+    all.append(rest);
+    let Chunk {
+        rows,
+        lines: line_rows,
+        problems,
+        used,
+        unagreed,
+        inputs,
+    } = all;
+    let mut t = Table::new(COLUMNS);
+    t.rows = rows;
+    let mut lines = Table::new(LINE_COLUMNS);
+    lines.rows = line_rows;
     crate::util::phase("tariffs");
     if !problems.is_empty() {
         return Err(Failure::Problems(problems));
@@ -164,6 +138,111 @@ pub fn run(a: &Args) -> CmdResult {
     std::mem::forget(engine);
     std::mem::forget(model);
     Ok(out)
+}
+
+/// What the tariff rows are made from.
+struct Rows<'a> {
+    engine: &'a Engine<'a>,
+    statuses: &'a StatusIndex,
+    citizens: &'a crate::pseudo::Citizens,
+    shown: super::Shown,
+    date: Option<jiff::civil::Date>,
+    xlsx: bool,
+    people: bool,
+}
+
+/// The rows of some agreements, with what the run reports about them.
+#[derive(Default)]
+struct Chunk {
+    rows: Vec<Vec<Cell>>,
+    /// The need lines behind them (spreadsheet only).
+    lines: Vec<Vec<Cell>>,
+    problems: Vec<takst_core::problem::Problem>,
+    /// The agreements printed.
+    used: Vec<usize>,
+    /// The tariffs resting on provisional or forecast values.
+    unagreed: Vec<(String, Status)>,
+    /// Those values, each once, in order of first use.
+    inputs: Vec<String>,
+}
+
+impl Chunk {
+    /// `later` appended, as if its agreements had been done after these.
+    fn append(&mut self, later: Chunk) {
+        self.rows.extend(later.rows);
+        self.lines.extend(later.lines);
+        self.problems.extend(later.problems);
+        self.used.extend(later.used);
+        self.unagreed.extend(later.unagreed);
+        for s in later.inputs {
+            if !self.inputs.contains(&s) {
+                self.inputs.push(s);
+            }
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// The tariff rows of the agreements `selected` (those in force on
+    /// `--date`).
+    fn chunk(&self, selected: &[usize]) -> Chunk {
+        let (engine, shown) = (self.engine, &self.shown);
+        let model = engine.model;
+        let mut c = Chunk::default();
+        for &i in selected {
+            let ag = &model.agreements[i];
+            if self.date.is_some_and(|d| !ag.in_force(d)) {
+                continue;
+            }
+            let tr = match engine.tariff(i) {
+                Ok(tr) => tr,
+                Err(p) => {
+                    c.problems.push(p);
+                    continue;
+                }
+            };
+            let status = self.statuses.tariff(engine, &tr);
+            if status != Status::Agreed {
+                c.unagreed.push((ag.id.clone(), status));
+                let tree = engine.explain_tariff(&tr);
+                for n in tree.unagreed_inputs() {
+                    let s = format!(
+                        "{} ({}) [{}]",
+                        n.label,
+                        n.status.label(),
+                        n.at.as_deref().unwrap_or("")
+                    );
+                    if !c.inputs.contains(&s) {
+                        c.inputs.push(s);
+                    }
+                }
+            }
+            let p = shown.parts(&[tr.grundtakst, tr.individual], tr.per_day);
+            c.rows.push(vec![
+                Cell::text(&ag.id),
+                Cell::text(self.citizens.show(&ag.citizen)),
+                Cell::text(&ag.municipality),
+                Cell::text(&ag.tilbud.id),
+                Cell::Num(p[0]),
+                Cell::Num(p[1]),
+                Cell::Num(shown.amt(tr.per_day)),
+                Cell::opt(tr.agreed_tariff.map(|d| shown.amt(d))),
+                Cell::text(if self.people {
+                    status.label()
+                } else {
+                    status.as_str()
+                }),
+            ]);
+            c.used.push(i);
+            if self.xlsx {
+                match takst_core::report::tariff_sheet(engine, i) {
+                    Ok(sheet) => need_lines(model, &sheet, &mut c.lines),
+                    Err(p) => c.problems.push(p),
+                }
+            }
+        }
+        c
+    }
 }
 
 /// The stderr note naming the tariffs that rest on provisional or forecast
@@ -249,7 +328,7 @@ pub const LINE_COLUMNS: &[crate::render::Column] = &[
     col("note", "note"),
 ];
 
-fn need_lines(model: &Model, s: &TariffSheet, t: &mut Table) {
+fn need_lines(model: &Model, s: &TariffSheet, t: &mut Vec<Vec<Cell>>) {
     let id = &model.agreements[s.agreement].id;
     for l in &s.lines {
         let n = &model.needs[l.need];
