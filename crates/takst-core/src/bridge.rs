@@ -306,7 +306,7 @@ fn figures(m: &Model, w: &Wanted) -> Result<Vec<(Decimal, Decimal)>, Vec<Problem
     for id in &w.tilbud {
         let ti = *e
             .tilbud_index
-            .get(id)
+            .get(id.as_str())
             .ok_or_else(|| missing("tilbud", id))?;
         let b = &e.tilbud[ti];
         out.push((b.exact, b.grundtakst));
@@ -314,7 +314,7 @@ fn figures(m: &Model, w: &Wanted) -> Result<Vec<(Decimal, Decimal)>, Vec<Problem
     for id in &w.agreements {
         let ai = *e
             .agreement_index
-            .get(id)
+            .get(id.as_str())
             .ok_or_else(|| missing("agreement", id))?;
         let t = e.tariff(ai).map_err(|p| vec![p])?;
         let base = &e.tilbud[t.tilbud];

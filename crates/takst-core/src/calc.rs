@@ -212,16 +212,68 @@ pub struct Engine<'m> {
     /// Prices per [staff][band] with the model's overhead.
     pub prices: Vec<Vec<Price>>,
     pub tilbud: Vec<BaseTariff>,
-    pub staff_index: HashMap<String, usize>,
-    pub band_index: HashMap<String, usize>,
-    pub tilbud_index: HashMap<String, usize>,
-    pub agreement_index: HashMap<String, usize>,
-    /// Need lines per agreement, in file order.
-    pub needs_of: Vec<Vec<usize>>,
+    /// Each id's index (the last item with that id; `validate` reports
+    /// duplicates). The ids are borrowed from the model.
+    pub staff_index: HashMap<&'m str, usize>,
+    pub band_index: HashMap<&'m str, usize>,
+    pub tilbud_index: HashMap<&'m str, usize>,
+    pub agreement_index: HashMap<&'m str, usize>,
+    /// Need lines per agreement, in model order: `needs_of[a]` is a slice
+    /// of indices into `model.needs`.
+    pub needs_of: Groups,
 }
 
-fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
-    ids.enumerate().map(|(i, id)| (id.clone(), i)).collect()
+fn index<'a>(ids: impl Iterator<Item = &'a String>) -> HashMap<&'a str, usize> {
+    ids.enumerate().map(|(i, id)| (id.as_str(), i)).collect()
+}
+
+/// Indices grouped by a group number, kept in two flat vectors rather than
+/// one vector per group (a model has a hundred thousand agreements):
+/// group `g` is `items[start[g]..start[g + 1]]`, in the order given.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    start: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Groups {
+    /// `n` groups of the items `0..groups.len()`, item `i` in group
+    /// `groups[i]` (or in none).
+    pub fn new(n: usize, groups: &[Option<usize>]) -> Groups {
+        let mut start = vec![0; n + 1];
+        for &g in groups.iter().flatten() {
+            start[g + 1] += 1;
+        }
+        for g in 0..n {
+            start[g + 1] += start[g];
+        }
+        let mut next = start.clone();
+        let mut items = vec![0; start[n]];
+        for (i, &g) in groups.iter().enumerate() {
+            if let Some(g) = g {
+                items[next[g]] = i;
+                next[g] += 1;
+            }
+        }
+        Groups { start, items }
+    }
+
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::ops::Index<usize> for Groups {
+    type Output = [usize];
+
+    fn index(&self, g: usize) -> &[usize] {
+        &self.items[self.start[g]..self.start[g + 1]]
+    }
 }
 
 fn calc_problem(pos: &Pos, e: CalcError) -> Problem {
@@ -303,12 +355,14 @@ impl<'m> Engine<'m> {
             }
         }
 
-        let mut needs_of = vec![Vec::new(); model.agreements.len()];
-        for (i, n) in model.needs.iter().enumerate() {
-            if let Some(&a) = agreement_index.get(&*n.agreement) {
-                needs_of[a].push(i);
-            }
-        }
+        // Agreements looked up by shared id (see `PtrMemo`).
+        let mut memo = crate::hash::PtrMemo::default();
+        let agreement_of: Vec<Option<usize>> = model
+            .needs
+            .iter()
+            .map(|n| memo.get(&n.agreement, |id| agreement_index.get(id).copied()))
+            .collect();
+        let needs_of = Groups::new(model.agreements.len(), &agreement_of);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -332,13 +386,16 @@ impl<'m> Engine<'m> {
     /// The tariff of agreement `a` (index into `Model::agreements`).
     pub fn tariff(&self, a: usize) -> Result<Tariff, Problem> {
         let ag = &self.model.agreements[a];
-        let ti = *self.tilbud_index.get(&ag.tilbud.id).ok_or_else(|| {
-            Problem::new(
-                Code::UnknownTilbud,
-                ag.tilbud.pos.clone(),
-                format!("unknown tilbud `{}`", ag.tilbud.id),
-            )
-        })?;
+        let ti = *self
+            .tilbud_index
+            .get(ag.tilbud.id.as_str())
+            .ok_or_else(|| {
+                Problem::new(
+                    Code::UnknownTilbud,
+                    ag.tilbud.pos.clone(),
+                    format!("unknown tilbud `{}`", ag.tilbud.id),
+                )
+            })?;
         let base = &self.tilbud[ti];
         let mut lines = Vec::with_capacity(self.needs_of[a].len());
         for &ni in &self.needs_of[a] {
@@ -580,8 +637,8 @@ fn base_tariff(
     ti: usize,
     rates: &[Vec<BandRate>],
     model_oh: &EffectiveOverhead,
-    staff_index: &HashMap<String, usize>,
-    band_index: &HashMap<String, usize>,
+    staff_index: &HashMap<&str, usize>,
+    band_index: &HashMap<&str, usize>,
 ) -> Result<BaseTariff, Problem> {
     let t = &model.tilbud[ti];
     let o = &t.overhead;
@@ -594,14 +651,14 @@ fn base_tariff(
     let y = model.days_per_year;
     let mut shared_lines = Vec::with_capacity(t.shared.len());
     for sh in &t.shared {
-        let si = *staff_index.get(&sh.staff.id).ok_or_else(|| {
+        let si = *staff_index.get(sh.staff.id.as_str()).ok_or_else(|| {
             Problem::new(
                 Code::UnknownStaff,
                 sh.staff.pos.clone(),
                 format!("unknown staff category `{}`", sh.staff.id),
             )
         })?;
-        let bi = *band_index.get(&sh.band.id).ok_or_else(|| {
+        let bi = *band_index.get(sh.band.id.as_str()).ok_or_else(|| {
             Problem::new(
                 Code::UnknownBand,
                 sh.band.pos.clone(),
@@ -665,4 +722,20 @@ fn base_tariff(
         })
     })();
     r.map_err(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Groups;
+
+    #[test]
+    fn groups_keep_the_given_order_and_skip_items_without_group() {
+        let g = Groups::new(4, &[Some(2), None, Some(0), Some(2), Some(3), Some(2)]);
+        assert_eq!(g.len(), 4);
+        assert_eq!(&g[0], &[2]);
+        assert!(g[1].is_empty());
+        assert_eq!(&g[2], &[0, 3, 5]);
+        assert_eq!(&g[3], &[4]);
+        assert!(Groups::new(0, &[]).is_empty());
+    }
 }

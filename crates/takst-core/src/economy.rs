@@ -163,7 +163,7 @@ fn hours_by_staff(
     let mut shared = vec![Decimal::ZERO; m.staff.len()];
     let mut individual = vec![Decimal::ZERO; m.staff.len()];
     for sh in &t.shared {
-        if let Some(&si) = engine.staff_index.get(&sh.staff.id) {
+        if let Some(&si) = engine.staff_index.get(sh.staff.id.as_str()) {
             let h = sh
                 .hours_per_week
                 .mul_(m.days_per_year, "shared manned hours")?
@@ -219,7 +219,7 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
     // A row with a bad value is reported and still counted as present, so
     // that it does not also show up as a missing row.
     for r in rows {
-        let Some(&ti) = engine.tilbud_index.get(&r.tilbud.id) else {
+        let Some(&ti) = engine.tilbud_index.get(r.tilbud.id.as_str()) else {
             let mut known: Vec<&str> = m.tilbud.iter().map(|t| t.id.as_str()).collect();
             known.sort_unstable();
             problems.push(Problem::new(
@@ -234,7 +234,7 @@ pub fn collect(engine: &Engine, rows: &[ActualRow], year: i16) -> Result<Collect
             continue;
         };
         let si = if r.kind.is_staff() {
-            match engine.staff_index.get(&r.item.id) {
+            match engine.staff_index.get(r.item.id.as_str()) {
                 Some(&si) => Some(si),
                 None => {
                     let known: Vec<&str> = m.staff.iter().map(|s| s.id.as_str()).collect();
@@ -711,8 +711,10 @@ pub fn economy(
     // Shared staffing cost per staff category.
     let mut shared_cost = vec![Decimal::ZERO; n_staff];
     for (k, sh) in t.shared.iter().enumerate() {
-        if let (Some(&si), Some(&v)) = (engine.staff_index.get(&sh.staff.id), b.shared_lines.get(k))
-        {
+        if let (Some(&si), Some(&v)) = (
+            engine.staff_index.get(sh.staff.id.as_str()),
+            b.shared_lines.get(k),
+        ) {
             shared_cost[si] = shared_cost[si].add_(v, "shared staffing").map_err(at)?;
         }
     }

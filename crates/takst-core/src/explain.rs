@@ -237,7 +237,10 @@ impl<'m> Engine<'m> {
             .iter()
             .zip(&b.shared_lines)
             .map(|(sh, v)| {
-                let (si, bi) = (self.staff_index[&sh.staff.id], self.band_index[&sh.band.id]);
+                let (si, bi) = (
+                    self.staff_index[sh.staff.id.as_str()],
+                    self.band_index[sh.band.id.as_str()],
+                );
                 let hours = Node::new(
                     "hours_per_week",
                     "normeringstimer pr. uge",
@@ -715,8 +718,8 @@ impl StatusIndex {
                 for sh in &t.shared {
                     st = st.max(sh.origin.status);
                     if let (Some(&si), Some(&bi)) = (
-                        e.staff_index.get(&sh.staff.id),
-                        e.band_index.get(&sh.band.id),
+                        e.staff_index.get(sh.staff.id.as_str()),
+                        e.band_index.get(sh.band.id.as_str()),
                     ) {
                         st = st.max(staff[si]);
                         if salaried[si] {

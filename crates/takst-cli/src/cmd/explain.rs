@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> CmdResult {
         Some(id) => Some(
             *engine
                 .tilbud_index
-                .get(id)
+                .get(id.as_str())
                 .ok_or_else(|| unknown("tilbud", id))?,
         ),
         None => None,
@@ -53,14 +53,14 @@ pub fn run(a: &Args) -> CmdResult {
     let node = if let Some(id) = &a.agreement {
         let ai = *engine
             .agreement_index
-            .get(id)
+            .get(id.as_str())
             .ok_or_else(|| unknown("agreement", id))?;
         let t = engine.tariff(ai).map_err(|p| Failure::Problems(vec![p]))?;
         engine.explain_tariff(&t)
     } else if let Some(id) = &a.staff {
         let si = *engine
             .staff_index
-            .get(id)
+            .get(id.as_str())
             .ok_or_else(|| unknown("staff", id))?;
         let prices: Vec<_> = (0..model.bands.len())
             .map(|bi| match tilbud {

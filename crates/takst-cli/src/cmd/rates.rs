@@ -32,7 +32,7 @@ pub fn run(a: &Args) -> CmdResult {
     let engine = Engine::new(&model)?;
     let prices = match &a.tilbud {
         None => &engine.prices,
-        Some(id) => match engine.tilbud_index.get(id) {
+        Some(id) => match engine.tilbud_index.get(id.as_str()) {
             Some(&ti) => &engine.tilbud[ti].prices,
             None => {
                 return Err(Failure::Usage(format!(

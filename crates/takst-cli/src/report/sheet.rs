@@ -52,7 +52,7 @@ pub fn run(a: &Args) -> CmdResult {
     let model = load::load(&a.common.model, Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let chosen: Vec<usize> = match (&a.agreement, &a.municipality) {
-        (Some(id), _) => vec![*engine.agreement_index.get(id).ok_or_else(|| {
+        (Some(id), _) => vec![*engine.agreement_index.get(id.as_str()).ok_or_else(|| {
             Failure::Usage(format!("--agreement {id}: no such agreement in the model"))
         })?],
         (None, Some(m)) => {

@@ -40,7 +40,7 @@ pub fn run(a: &Args) -> CmdResult {
     let model = load::load(&a.common.model, Scope::Agreements)?;
     let engine = Engine::new(&model)?;
     let chosen: Vec<usize> = match &a.tilbud {
-        Some(id) => vec![*engine.tilbud_index.get(id).ok_or_else(|| {
+        Some(id) => vec![*engine.tilbud_index.get(id.as_str()).ok_or_else(|| {
             Failure::Usage(format!("--tilbud {id}: no such tilbud in the model"))
         })?],
         None => (0..model.tilbud.len()).collect(),
