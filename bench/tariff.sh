@@ -12,14 +12,15 @@
 # of a copy of needs.csv and agreements.csv are shuffled first (the input
 # then is in no useful order, and the canonical order is a full sort).
 #
-# Environment: REPEAT, SEED (1), FORCE=1, SKIP_BUILD=1, SHUFFLE=1.
+# Environment: REPEAT, SEED (1), FORCE=1, SKIP_BUILD=1, SHUFFLE=1, TAKST
+# (the binary; default target/release/takst, e.g. an older build to compare).
 set -u -o pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REPEAT=${REPEAT:-9}
 SEED=${SEED:-1}
-TAKST="$ROOT/target/release/takst"
+TAKST=${TAKST:-"$ROOT/target/release/takst"}
 TMP=$(mktemp -d /tmp/takst-tariff-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 log() { echo "tariff.sh: $*" >&2; }
