@@ -733,6 +733,7 @@ pub fn read_needs(file: &str, bytes: &[u8], p: &mut Vec<Problem>) -> Vec<Need> {
         None => Vec::new(),
     }
 }
+
 /// The agreements of a table with the [`AGREEMENTS`] columns.
 pub fn agreements(t: &Table, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) -> Vec<Agreement> {
     let mut out = Vec::with_capacity(t.rows.len());
@@ -786,6 +787,7 @@ pub fn agreement(r: &Row, p: &mut Vec<Problem>, unreadable: &mut Vec<String>) ->
 /// Shared ids: each distinct id is allocated once and then shared by
 /// every need line that names it (an agreement's lines are consecutive;
 /// there are few staff categories and bands).
+///
 /// The last id is remembered by its place in `ids`, so that a repeated id
 /// costs one reference count, not three.
 #[derive(Default)]
