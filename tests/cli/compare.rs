@@ -668,6 +668,25 @@ fn generated_file_matches_an_independent_aggregation() {
     let (got, cons) = run_generated(&quoted, "2");
     assert_eq!(got, two);
     assert_eq!(cons, cons2);
+
+    // The same with a literal quote (`24"`) in the first row's note: an
+    // even number of quotes now comes before the split, which still lies
+    // inside the quoted note. Counting quotes would accept it.
+    let text = std::fs::read_to_string(&quoted).unwrap();
+    let literal = text.replacen(",\n", ",skærm 24\"\n", 1);
+    let data_start = literal.find('\n').unwrap() + 1;
+    let middle = data_start + (literal.len() - data_start) / 2;
+    let split = middle + literal[middle..].find('\n').unwrap() + 1;
+    let before = &literal.as_bytes()[..split];
+    assert_eq!(before.iter().filter(|&&b| b == b'"').count() % 2, 0);
+    assert!(
+        literal[split..].starts_with("a line\n"),
+        "the split is inside the note"
+    );
+    std::fs::write(&quoted, literal).unwrap();
+    let (got, cons) = run_generated(&quoted, "2");
+    assert_eq!(got, two);
+    assert_eq!(cons, cons2);
 }
 
 #[test]

@@ -13,10 +13,13 @@
 //! or rendering.
 //!
 //! Why the split is safe: a line break inside a quoted field would make the
-//! second range start mid-record. Standard CSV quoting makes the quote state
-//! at any byte the parity of the `"` bytes before it, so the first thread
-//! counts the `"` bytes of its range; if the count is odd, both halves are
-//! thrown away and the file is read again by one thread.
+//! second range start mid-record. The first thread follows the quoting of
+//! its range as the `csv` reader does ([`dialect::QuoteState`]: a `"` opens
+//! a quoted field only as the field's first byte, `""` inside one is a
+//! quote); if its range ends inside a quoted field, both halves are thrown
+//! away and the file is read again by one thread. (The parity of the `"`
+//! bytes, used before, is not the quote state: `24"` in an unquoted field
+//! is a literal quote, after which an even count can mean "inside".)
 //!
 //! Personal data: messages name the file, line and column of a bad row and
 //! never repeat a citizen id.
@@ -84,7 +87,8 @@ struct RangeResult {
     /// With line numbers relative to the range (first line = 1).
     problems: Vec<Problem>,
     bad: u64,
-    quotes: u64,
+    /// The range ended outside quoted fields (counted ranges only).
+    outside_quotes: bool,
     newlines: u64,
 }
 
@@ -201,7 +205,7 @@ pub fn scan(
             });
             let a = a.map_err(io_problem)?;
             match b {
-                Ok(Ok(b)) if a.quotes % 2 == 0 => {
+                Ok(Ok(b)) if a.outside_quotes => {
                     let mut problems = relocate(a.problems, first_line);
                     problems.extend(relocate(b.problems, first_line + a.newlines));
                     let mut acc = a.acc;
@@ -366,12 +370,13 @@ fn split_point(f: &mut File, at: u64, len: u64) -> io::Result<Option<u64>> {
     }
 }
 
-/// Counts `"` and `\n` bytes passing through.
+/// Follows the quoting of the bytes passing through and counts their `\n`
+/// bytes.
 struct Counting<R> {
     inner: R,
     /// Only the first range's counts are needed.
     count: bool,
-    quotes: u64,
+    quotes: dialect::QuoteState,
     newlines: u64,
 }
 
@@ -379,9 +384,8 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if self.count {
-            // Two separate counts vectorize; one loop with two counters does not.
             let b = &buf[..n];
-            self.quotes += b.iter().filter(|&&c| c == b'"').count() as u64;
+            self.quotes.feed(b);
             self.newlines += b.iter().filter(|&&c| c == b'\n').count() as u64;
         }
         Ok(n)
@@ -408,7 +412,7 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
     let counting = std::sync::Arc::new(std::sync::Mutex::new(Counting {
         inner: f.take(to - from),
         count,
-        quotes: 0,
+        quotes: dialect::QuoteState::new(job.dialect.delimiter),
         newlines: 0,
     }));
     let reader = CrlfToLf::new(dialect::decoding_reader(
@@ -483,15 +487,15 @@ fn scan_range(job: &Job, from: u64, to: u64, count: bool) -> io::Result<RangeRes
             p.pos.line += 1;
         }
     }
-    let (quotes, newlines) = match counting.lock() {
-        Ok(c) => (c.quotes, c.newlines),
+    let (outside_quotes, newlines) = match counting.lock() {
+        Ok(c) => (c.quotes.outside_quotes(), c.newlines),
         Err(_) => return Err(io::Error::other("reader lock poisoned")),
     };
     Ok(RangeResult {
         acc: rows.acc,
         problems: rows.problems,
         bad: rows.bad,
-        quotes,
+        outside_quotes,
         newlines,
     })
 }

@@ -278,6 +278,75 @@ pub fn record_cuts(body: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
     cuts
 }
 
+/// Whether a position in a CSV text is inside a quoted field, followed
+/// through the text fed in consecutive chunks of any size, by the rules of
+/// [`record_cuts`] (a `"` opens a quoted field only as the field's first
+/// byte; `""` inside one is a quote; `\n` and `\r` end a record). Counting
+/// the `"` bytes is not enough: `24"` in an unquoted field is a literal
+/// quote, after which the parity is wrong.
+#[derive(Debug, Clone)]
+pub struct QuoteState {
+    delimiter: u8,
+    quoted: bool,
+    /// Inside a quoted field, the last byte fed was a `"`: a `"` next is an
+    /// escaped quote, anything else means the field was closed.
+    pending: bool,
+    /// The last byte fed (a line end at the start).
+    prev: u8,
+}
+
+impl QuoteState {
+    /// At the start of a record.
+    pub fn new(delimiter: u8) -> QuoteState {
+        QuoteState {
+            delimiter,
+            quoted: false,
+            pending: false,
+            prev: b'\n',
+        }
+    }
+
+    pub fn feed(&mut self, bytes: &[u8]) {
+        use memchr::memchr;
+        let Some(&last) = bytes.last() else {
+            return;
+        };
+        let mut i = 0;
+        if self.pending {
+            self.pending = false;
+            if bytes[0] == b'"' {
+                i = 1;
+            } else {
+                self.quoted = false;
+            }
+        }
+        while i < bytes.len() {
+            let Some(k) = memchr(b'"', &bytes[i..]) else {
+                break;
+            };
+            let q = i + k;
+            i = q + 1;
+            if self.quoted {
+                match bytes.get(q + 1) {
+                    Some(b'"') => i = q + 2,
+                    Some(_) => self.quoted = false,
+                    None => self.pending = true,
+                }
+            } else {
+                let before = if q == 0 { self.prev } else { bytes[q - 1] };
+                self.quoted = matches!(before, b'\n' | b'\r') || before == self.delimiter;
+            }
+        }
+        self.prev = last;
+    }
+
+    /// After the text fed so far, a reader is not inside a quoted field (a
+    /// closing `"` at the very end counts as inside until the next byte).
+    pub fn outside_quotes(&self) -> bool {
+        !self.quoted
+    }
+}
+
 /// Opens a (possibly large) file for streaming: sniffs the dialect from its
 /// first [`HEAD_LEN`] bytes and returns a reader of UTF-8 text starting at the
 /// header line (BOM and `sep=` line skipped). Windows-1252 is decoded on the
@@ -468,8 +537,78 @@ mod tests {
         assert_eq!(record_cuts(b"", b',', 3), [0, 0, 0, 0]);
     }
 
+    /// The quote state byte by byte, as the `csv` reader moves: the
+    /// reference for [`QuoteState`].
+    fn quoted_after(body: &[u8], delimiter: u8) -> bool {
+        let (mut quoted, mut field_start, mut i) = (false, true, 0);
+        while i < body.len() {
+            let c = body[i];
+            if quoted {
+                if c == b'"' {
+                    if body.get(i + 1) == Some(&b'"') {
+                        i += 1;
+                    } else if i + 1 < body.len() {
+                        quoted = false;
+                    }
+                }
+            } else if c == b'"' && field_start {
+                quoted = true;
+            }
+            field_start = matches!(c, b'\n' | b'\r') || c == delimiter;
+            i += 1;
+        }
+        quoted
+    }
+
+    fn fed(body: &[u8], chunks: &[usize], delimiter: u8) -> QuoteState {
+        let mut q = QuoteState::new(delimiter);
+        let mut at = 0usize;
+        for &n in chunks.iter().chain(std::iter::once(&usize::MAX)) {
+            let end = at.saturating_add(n).min(body.len());
+            q.feed(&body[at..end]);
+            at = end;
+        }
+        q
+    }
+
+    #[test]
+    fn quote_state_follows_quotes_not_quote_counts() {
+        let body = b"a,5\"\nb,\"x\ny\"\nc,d\n";
+        // After `b,"x\n` (9 bytes and the line break): inside the quotes,
+        // although two quotes came before.
+        assert!(!fed(&body[..10], &[], b',').outside_quotes());
+        assert!(fed(&body[..5], &[], b',').outside_quotes());
+        assert!(fed(body, &[], b',').outside_quotes());
+        // A doubled quote split between two chunks stays inside the field.
+        assert!(!fed(b"a,\"x\"\"\n", &[4], b',').outside_quotes());
+        assert!(!fed(b"a,\"x\"\"\n", &[5], b',').outside_quotes());
+        // A closing quote at a chunk's end, then a line end.
+        assert!(fed(b"a,\"x\"\n", &[5], b',').outside_quotes());
+        // A quote right after a chunk that ended with a delimiter opens a field.
+        assert!(!fed(b"a,\"x\n", &[2], b',').outside_quotes());
+        assert!(fed(b"a;\"x\n", &[2], b',').outside_quotes());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+        /// Fed in chunks of any sizes, the quote state after every byte is
+        /// that of the byte-by-byte reference.
+        #[test]
+        fn quote_state_in_any_chunks(
+            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n\r".to_vec()), 0..200),
+            chunks in proptest::collection::vec(0usize..9, 0..40),
+            delimiter in proptest::sample::select(vec![b',', b';']),
+        ) {
+            for end in 0..=body.len() {
+                let q = fed(&body[..end], &chunks, delimiter);
+                proptest::prop_assert_eq!(
+                    q.outside_quotes(),
+                    !quoted_after(&body[..end], delimiter),
+                    "after {:?}", String::from_utf8_lossy(&body[..end])
+                );
+            }
+        }
+
         /// Read part by part, the records are those of the whole body,
         /// whatever the quotes, doubled quotes, literal quotes, quoted line
         /// breaks and blank lines.
