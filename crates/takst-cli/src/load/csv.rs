@@ -208,7 +208,6 @@ impl Table {
             &Columns { required, optional },
             problems,
             &mut states,
-            |_, _| {},
             |each, r, p| each(r, p),
         )
     }
@@ -216,16 +215,14 @@ impl Table {
     /// Like [`Table::scan`], with the rows cut into one consecutive part
     /// per state in `states` (at record boundaries, by size) and the parts
     /// read at the same time, one thread each: part `k`'s rows, in file
-    /// order, go to `each(&mut states[k], row, problems)`, after
-    /// `reserve(&mut states[k], n)` with `n` at least its number of rows.
-    /// Small files are one part (the other states get no rows).
+    /// order, go to `each(&mut states[k], row, problems)`. Small files are
+    /// one part (the other states get no rows).
     pub fn scan_parts<S: Send>(
         file: &str,
         bytes: &[u8],
         cols: &Columns,
         problems: &mut Vec<Problem>,
         states: &mut [S],
-        reserve: impl Fn(&mut S, usize) + Sync,
         each: impl Fn(&mut S, &Row, &mut Vec<Problem>) + Sync,
     ) -> Option<Table> {
         let decoded = dialect::decode(bytes);
@@ -293,8 +290,6 @@ impl Table {
         let part = |k: usize, state: &mut S| {
             let (from, to) = (cuts[k], cuts[k + 1]);
             let first_line = lines_before + count_lines(&body[..from]);
-            // A record holds at least one line break, or ends the file.
-            reserve(state, count_lines(&body[from..to]) as usize + 1);
             let mut rdr = dialect::csv_reader_builder(&decoded.dialect)
                 .has_headers(false)
                 .flexible(true)

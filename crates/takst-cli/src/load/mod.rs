@@ -111,15 +111,9 @@ pub fn scan_table(
     each: impl FnMut(&csv::Row, &mut Vec<Problem>) + Send,
 ) -> Option<bool> {
     let mut states = [each];
-    scan_table_parts(
-        path,
-        cols,
-        opts,
-        problems,
-        &mut states,
-        |_, _| {},
-        |each, r, p| each(r, p),
-    )
+    scan_table_parts(path, cols, opts, problems, &mut states, |each, r, p| {
+        each(r, p)
+    })
 }
 
 /// Like [`scan_table`], a large CSV file read in one part per state at
@@ -131,7 +125,6 @@ pub fn scan_table_parts<S: Send>(
     opts: &Options,
     problems: &mut Vec<Problem>,
     states: &mut [S],
-    reserve: impl Fn(&mut S, usize) + Sync,
     each: impl Fn(&mut S, &csv::Row, &mut Vec<Problem>) + Sync,
 ) -> Option<bool> {
     if xlsx::is_xlsx(path) {
@@ -144,7 +137,7 @@ pub fn scan_table_parts<S: Send>(
         return Some(t.complete);
     }
     let bytes = read_file(path, problems)?;
-    let t = csv::Table::scan_parts(&show(path), &bytes, cols, problems, states, reserve, each)?;
+    let t = csv::Table::scan_parts(&show(path), &bytes, cols, problems, states, each)?;
     Some(t.complete)
 }
 
@@ -207,7 +200,6 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
                 opts,
                 &mut p,
                 &mut parts,
-                |part, rows| part.0.reserve(rows),
                 |part, r, p| part.0.extend(csv::need(r, &mut part.1, p)),
             );
             let [(mut needs, _), (rest, _)] = parts;
