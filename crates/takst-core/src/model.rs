@@ -614,11 +614,18 @@ impl Model {
         // are large, and a model can have half a million need lines. Files
         // usually come in this order already; that is checked first, in
         // one pass, and then nothing moves.
-        let ags = &self.agreements;
+        // The sort keys side by side: comparing them does not read the
+        // (large) agreements.
+        let keys: Vec<(&str, Date)> = self
+            .agreements
+            .iter()
+            .map(|a| (a.id.as_str(), a.from))
+            .collect();
         let cmp = |i: usize, j: usize| {
-            natural_cmp(&ags[i].id, &ags[j].id).then_with(|| ags[i].from.cmp(&ags[j].from))
+            let (a, b) = (&keys[i], &keys[j]);
+            natural_cmp(a.0, b.0).then_with(|| a.1.cmp(&b.1))
         };
-        if let Some(order) = sort_order(ags.len(), cmp) {
+        if let Some(order) = sort_order(keys.len(), cmp) {
             permute(&mut self.agreements, &order);
         }
 

@@ -163,7 +163,9 @@ fn parameters(m: &Model, staff: &HashSet<&str>, bands: &HashSet<&str>, v: &mut V
 /// The agreements: known tilbud, `to` not before `from`, agreed tariff not
 /// negative, and no two agreements of one citizen overlapping.
 fn agreements_and_overlaps(m: &Model, tilbud: &HashSet<&str>, v: &mut Validator) {
-    let mut by_citizen: HashMap<&str, Vec<usize>> = HashMap::default();
+    // (citizen, from, index) of every agreement with a sane period, sorted:
+    // each citizen's agreements side by side, by start.
+    let mut by_citizen = Vec::with_capacity(m.agreements.len());
     for (i, a) in m.agreements.iter().enumerate() {
         v.known(tilbud, &a.tilbud, Code::UnknownTilbud, "tilbud");
         if let Some(to) = a.to {
@@ -182,28 +184,27 @@ fn agreements_and_overlaps(m: &Model, tilbud: &HashSet<&str>, v: &mut Validator)
                 v.not_negative(t, a.origin.pos_of("agreed_tariff"), "agreed tariff");
             }
         }
-        by_citizen.entry(a.citizen.expose()).or_default().push(i);
+        by_citizen.push((a.citizen.expose(), a.from, i));
     }
-    let mut citizens: Vec<_> = by_citizen.into_values().collect();
-    citizens.sort();
-    for mut idx in citizens {
-        idx.sort_by_key(|&i| (m.agreements[i].from, i));
-        for w in idx.windows(2) {
-            let (a, b) = (&m.agreements[w[0]], &m.agreements[w[1]]);
-            if a.to.is_none_or(|to| b.from <= to) {
-                let until =
-                    a.to.map(|t| t.to_string())
-                        .unwrap_or_else(|| "open-ended".into());
-                // The citizen id is personal data: the agreement ids find the rows.
-                v.push(
-                    Code::Overlap,
-                    b.origin.pos_of("from"),
-                    format!(
-                        "agreement {} from {} overlaps agreement {} of the same citizen ({}..{until}, {}); expected agreements of one citizen not to overlap",
-                        b.id, b.from, a.id, a.from, a.origin.pos
-                    ),
-                );
-            }
+    by_citizen.sort_unstable();
+    for w in by_citizen.windows(2) {
+        if w[0].0 != w[1].0 {
+            continue;
+        }
+        let (a, b) = (&m.agreements[w[0].2], &m.agreements[w[1].2]);
+        if a.to.is_none_or(|to| b.from <= to) {
+            let until =
+                a.to.map(|t| t.to_string())
+                    .unwrap_or_else(|| "open-ended".into());
+            // The citizen id is personal data: the agreement ids find the rows.
+            v.push(
+                Code::Overlap,
+                b.origin.pos_of("from"),
+                format!(
+                    "agreement {} from {} overlaps agreement {} of the same citizen ({}..{until}, {}); expected agreements of one citizen not to overlap",
+                    b.id, b.from, a.id, a.from, a.origin.pos
+                ),
+            );
         }
     }
 }
