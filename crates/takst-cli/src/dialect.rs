@@ -589,6 +589,33 @@ mod tests {
         assert!(fed(b"a;\"x\n", &[2], b',').outside_quotes());
     }
 
+    #[test]
+    fn quote_state_across_chunk_boundaries() {
+        // A chunk ending right after an opening quote: still inside at the
+        // line break in the next chunk, outside after the closing quote.
+        let body = b"a,\"x\ny\"\n";
+        for chunks in [&[3][..], &[1, 2], &[3, 1, 1], &[2, 1, 2, 1]] {
+            assert!(!fed(&body[..5], chunks, b',').outside_quotes());
+            assert!(fed(body, chunks, b',').outside_quotes());
+        }
+        // An empty quoted field cut after its opening quote.
+        assert!(fed(b"a,\"\"\n", &[3], b',').outside_quotes());
+        // Opening quote, then a doubled quote in the next chunk: inside.
+        assert!(!fed(b"a,\"\"\"\n", &[3], b',').outside_quotes());
+        assert!(!fed(b"a,\"\"\"\n", &[3, 1], b',').outside_quotes());
+        // The two quotes of a `""` in separate chunks, then more text.
+        assert!(!fed(b"a,\"x\"\"y\n", &[4, 1], b',').outside_quotes());
+        assert!(fed(b"a,\"x\"\"y\"\n", &[4, 1], b',').outside_quotes());
+        // A literal quote at the start of a chunk (the byte before it, in
+        // the previous chunk, is not a field start).
+        assert!(fed(b"a,5\"\nb\n", &[3], b',').outside_quotes());
+        assert!(fed(b"a,5\"x\ny\n", &[3], b',').outside_quotes());
+        // A quote after a chunk ending with `\r` (a line end) opens a field.
+        assert!(!fed(b"a\r\"x\n", &[2], b',').outside_quotes());
+        // Empty chunks change nothing.
+        assert!(!fed(b"a,\"x\"\"\n", &[0, 4, 0, 0, 1, 0], b',').outside_quotes());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
         /// Fed in chunks of any sizes, the quote state after every byte is
@@ -606,6 +633,33 @@ mod tests {
                     !quoted_after(&body[..end], delimiter),
                     "after {:?}", String::from_utf8_lossy(&body[..end])
                 );
+            }
+        }
+
+        /// Against the `csv` crate itself: wherever, fed in chunks of any
+        /// sizes, the state says a line break is outside quotes, the text
+        /// read in two pieces split after it gives the records of the whole
+        /// text (the split is safe); where it says inside, it does not.
+        #[test]
+        fn quote_state_splits_as_the_csv_reader_reads(
+            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n\r".to_vec()), 0..200),
+            chunks in proptest::collection::vec(0usize..9, 0..40),
+            delimiter in proptest::sample::select(vec![b',', b';']),
+        ) {
+            let whole = records(&body, delimiter);
+            for (i, _) in body.iter().enumerate().filter(|(_, &c)| c == b'\n') {
+                let (first, second) = body.split_at(i + 1);
+                let outside = fed(first, &chunks, delimiter).outside_quotes();
+                let mut halves = records(first, delimiter);
+                halves.extend(records(second, delimiter));
+                if outside || !second.is_empty() {
+                    proptest::prop_assert_eq!(
+                        halves == whole,
+                        outside,
+                        "split after {:?}",
+                        String::from_utf8_lossy(first)
+                    );
+                }
             }
         }
 
