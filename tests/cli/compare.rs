@@ -689,6 +689,74 @@ fn generated_file_matches_an_independent_aggregation() {
     assert_eq!(cons, cons2);
 }
 
+/// A literal quote (`24"`) in the first row's note, then a quoted note with
+/// line breaks across the middle of the file: an even number of quotes comes
+/// before the point where two threads would split, yet that point lies
+/// inside the quoted note. Two threads must notice (the first range ends
+/// inside quotes) and give exactly what one thread gives; counting quotes
+/// would accept the split. Plain and as Danish Excel saves it (`;`, CRLF).
+#[test]
+fn two_threads_equal_one_when_a_literal_quote_hides_a_split_inside_quotes() {
+    let rows = generate(40_000, 11);
+    let dir = tempfile::tempdir().unwrap();
+    for excel in [false, true] {
+        let (sep, eol) = if excel { (';', "\r\n") } else { (',', "\n") };
+        let path = dir
+            .path()
+            .join(if excel { "excel.csv" } else { "plain.csv" });
+        let note = format!("\"{}\"", format!("a line{eol}").repeat(30_000));
+        write(&path, &rows, excel, &note);
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            &format!("{sep}{eol}"),
+            &format!("{sep}skærm 24\"{eol}"),
+            1,
+        );
+        std::fs::write(&path, &text).unwrap();
+
+        // Where `delivered::scan` splits: the first `\n` after the middle
+        // of the data (after the header line).
+        let data_start = text.find('\n').unwrap() + 1;
+        assert!(
+            text.len() - data_start > 1 << 20,
+            "big enough for two threads"
+        );
+        let middle = data_start + (text.len() - data_start) / 2;
+        let split = middle + text[middle..].find('\n').unwrap() + 1;
+        let quotes = text.as_bytes()[..split].iter().filter(|&&b| b == b'"');
+        assert_eq!(
+            quotes.count(),
+            2,
+            "a literal quote and the note's opening one"
+        );
+        assert!(
+            text[split..].starts_with("a line"),
+            "the split is inside the note"
+        );
+
+        let run = |threads: &str| {
+            let p = path.to_str().unwrap();
+            let r = compare("bocenter", p, &["--format", "csv", "--threads", threads]);
+            assert_eq!(r.code, 0, "{threads} thread(s): {}", r.stderr);
+            r
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert!(one.stdout.lines().count() > 10, "{}", one.stdout);
+        assert_eq!(two.stdout, one.stdout, "excel: {excel}");
+        let conservation_line = |stderr: &str| {
+            stderr
+                .lines()
+                .find(|l| l.starts_with("conservation: "))
+                .unwrap_or_else(|| panic!("no conservation line in {stderr}"))
+                .to_string()
+        };
+        assert_eq!(
+            conservation_line(&two.stderr),
+            conservation_line(&one.stderr),
+            "excel: {excel}"
+        );
+    }
+}
+
 #[test]
 fn malformed_rows_are_listed_with_positions() {
     let dir = tempfile::tempdir().unwrap();

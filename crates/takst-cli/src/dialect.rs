@@ -228,12 +228,15 @@ pub fn csv_reader_builder(d: &Dialect) -> csv::ReaderBuilder {
 /// piece can be empty when records are longer than a piece).
 ///
 /// A line break inside a quoted field is not the end of a record, and the
-/// quoting is followed exactly as the `csv` reader does it: a `"` opens a
-/// quoted field only as the field's first byte, `""` inside one is a
-/// quote, and after the closing `"` the field goes on unquoted. (Counting
-/// the `"` bytes is not enough: `24"` in an unquoted field is a literal
-/// quote.) So a piece read on its own gives the records a reader of the
-/// whole body would.
+/// quoting is followed exactly as the `csv` reader does it (the rules are
+/// [`opens_quoted_field`] and [`quoted_field_end`], shared with
+/// [`QuoteState`]): a `"` opens a quoted field only as the field's first
+/// byte, `""` inside one is a quote, and after the closing `"` the field
+/// goes on unquoted; a lone `\r` is a line end too, so a `"` after it opens
+/// a field (old Mac files), though cuts are made only after a `\n`.
+/// (Counting the `"` bytes is not enough: `24"` in an unquoted field is a
+/// literal quote.) So a piece read on its own gives the records a reader of
+/// the whole body would.
 pub fn record_cuts(body: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
     use memchr::memchr;
     let parts = parts.max(1);
@@ -243,7 +246,7 @@ pub fn record_cuts(body: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
     // search jumps from quote to quote; the line breaks in between are
     // record ends.
     let mut i = 0;
-    'cut: while cuts.len() < parts {
+    while cuts.len() < parts {
         let target = body.len() * cuts.len() / parts;
         let quote = memchr(b'"', &body[i..]).map_or(body.len(), |k| i + k);
         let last = cuts[cuts.len() - 1];
@@ -256,32 +259,60 @@ pub fn record_cuts(body: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
             break;
         }
         i = quote + 1;
-        let field_start =
-            quote == 0 || matches!(body[quote - 1], b'\n') || body[quote - 1] == delimiter;
-        if !field_start {
+        if quote > 0 && !opens_quoted_field(body[quote - 1], delimiter) {
             // A literal `"` inside an unquoted field.
             continue;
         }
-        // A quoted field: it ends at a `"` not doubled.
-        loop {
-            match memchr(b'"', &body[i..]) {
-                None => break 'cut,
-                Some(k) if body.get(i + k + 1) == Some(&b'"') => i += k + 2,
-                Some(k) => {
-                    i += k + 1;
-                    break;
-                }
-            }
+        match quoted_field_end(body, i) {
+            QuotedField::Closed(end) => i = end,
+            // The body ends inside the field or with its closing quote.
+            QuotedField::Open | QuotedField::QuoteAtEnd => break,
         }
     }
     cuts.resize(parts + 1, body.len());
     cuts
 }
 
+/// Whether a `"` right after the byte `before` opens a quoted field, as the
+/// `csv` reader decides it: only as a field's first byte, that is after a
+/// delimiter or a line end (`\n` or `\r`, its default terminators) or at
+/// the start of the text. Any other `"` is a literal character of an
+/// unquoted field.
+fn opens_quoted_field(before: u8, delimiter: u8) -> bool {
+    matches!(before, b'\n' | b'\r') || before == delimiter
+}
+
+/// How a quoted field goes on in `bytes` from offset `i`, inside it.
+enum QuotedField {
+    /// Closed by a `"` not doubled; the offset just after it.
+    Closed(usize),
+    /// The bytes end inside the field.
+    Open,
+    /// The bytes end with a `"`: a closing one, unless the next byte (not
+    /// in `bytes`) is another `"`.
+    QuoteAtEnd,
+}
+
+/// Where the quoted field containing offset `i` of `bytes` ends: inside it
+/// `""` is a quote and the first other `"` closes it (after which the field
+/// goes on unquoted until a delimiter or a line end).
+fn quoted_field_end(bytes: &[u8], mut i: usize) -> QuotedField {
+    loop {
+        let Some(k) = memchr::memchr(b'"', &bytes[i..]) else {
+            return QuotedField::Open;
+        };
+        let q = i + k;
+        match bytes.get(q + 1) {
+            Some(b'"') => i = q + 2,
+            Some(_) => return QuotedField::Closed(q + 1),
+            None => return QuotedField::QuoteAtEnd,
+        }
+    }
+}
+
 /// Whether a position in a CSV text is inside a quoted field, followed
 /// through the text fed in consecutive chunks of any size, by the rules of
-/// [`record_cuts`] (a `"` opens a quoted field only as the field's first
-/// byte; `""` inside one is a quote; `\n` and `\r` end a record). Counting
+/// [`record_cuts`] ([`opens_quoted_field`], [`quoted_field_end`]). Counting
 /// the `"` bytes is not enough: `24"` in an unquoted field is a literal
 /// quote, after which the parity is wrong.
 #[derive(Debug, Clone)]
@@ -320,22 +351,28 @@ impl QuoteState {
                 self.quoted = false;
             }
         }
-        while i < bytes.len() {
+        loop {
+            if self.quoted {
+                match quoted_field_end(bytes, i) {
+                    QuotedField::Closed(end) => {
+                        self.quoted = false;
+                        i = end;
+                    }
+                    QuotedField::Open => break,
+                    QuotedField::QuoteAtEnd => {
+                        self.pending = true;
+                        break;
+                    }
+                }
+            }
+            // Outside quotes: only the next `"` can change that.
             let Some(k) = memchr(b'"', &bytes[i..]) else {
                 break;
             };
             let q = i + k;
             i = q + 1;
-            if self.quoted {
-                match bytes.get(q + 1) {
-                    Some(b'"') => i = q + 2,
-                    Some(_) => self.quoted = false,
-                    None => self.pending = true,
-                }
-            } else {
-                let before = if q == 0 { self.prev } else { bytes[q - 1] };
-                self.quoted = matches!(before, b'\n' | b'\r') || before == self.delimiter;
-            }
+            let before = if q == 0 { self.prev } else { bytes[q - 1] };
+            self.quoted = opens_quoted_field(before, self.delimiter);
         }
         self.prev = last;
     }
@@ -537,6 +574,18 @@ mod tests {
         assert_eq!(record_cuts(b"", b',', 3), [0, 0, 0, 0]);
     }
 
+    #[test]
+    fn record_cuts_take_a_lone_cr_as_a_line_end() {
+        // As the csv reader does: after `\r` (old Mac line ends), `"` opens
+        // a quoted field, so the `\n` inside "x\ny" ends no record.
+        let body = b"a,b\r\"x\ny\"\rc,d\n";
+        for parts in 1..=body.len() {
+            let cuts = record_cuts(body, b',', parts);
+            assert!(!cuts.contains(&7), "cut inside the quoted field: {cuts:?}");
+        }
+        assert_eq!(record_cuts(body, b',', 2), [0, 14, 14]);
+    }
+
     /// The quote state byte by byte, as the `csv` reader moves: the
     /// reference for [`QuoteState`].
     fn quoted_after(body: &[u8], delimiter: u8) -> bool {
@@ -589,6 +638,33 @@ mod tests {
         assert!(fed(b"a;\"x\n", &[2], b',').outside_quotes());
     }
 
+    #[test]
+    fn quote_state_across_chunk_boundaries() {
+        // A chunk ending right after an opening quote: still inside at the
+        // line break in the next chunk, outside after the closing quote.
+        let body = b"a,\"x\ny\"\n";
+        for chunks in [&[3][..], &[1, 2], &[3, 1, 1], &[2, 1, 2, 1]] {
+            assert!(!fed(&body[..5], chunks, b',').outside_quotes());
+            assert!(fed(body, chunks, b',').outside_quotes());
+        }
+        // An empty quoted field cut after its opening quote.
+        assert!(fed(b"a,\"\"\n", &[3], b',').outside_quotes());
+        // Opening quote, then a doubled quote in the next chunk: inside.
+        assert!(!fed(b"a,\"\"\"\n", &[3], b',').outside_quotes());
+        assert!(!fed(b"a,\"\"\"\n", &[3, 1], b',').outside_quotes());
+        // The two quotes of a `""` in separate chunks, then more text.
+        assert!(!fed(b"a,\"x\"\"y\n", &[4, 1], b',').outside_quotes());
+        assert!(fed(b"a,\"x\"\"y\"\n", &[4, 1], b',').outside_quotes());
+        // A literal quote at the start of a chunk (the byte before it, in
+        // the previous chunk, is not a field start).
+        assert!(fed(b"a,5\"\nb\n", &[3], b',').outside_quotes());
+        assert!(fed(b"a,5\"x\ny\n", &[3], b',').outside_quotes());
+        // A quote after a chunk ending with `\r` (a line end) opens a field.
+        assert!(!fed(b"a\r\"x\n", &[2], b',').outside_quotes());
+        // Empty chunks change nothing.
+        assert!(!fed(b"a,\"x\"\"\n", &[0, 4, 0, 0, 1, 0], b',').outside_quotes());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
         /// Fed in chunks of any sizes, the quote state after every byte is
@@ -609,12 +685,39 @@ mod tests {
             }
         }
 
+        /// Against the `csv` crate itself: wherever, fed in chunks of any
+        /// sizes, the state says a line break is outside quotes, the text
+        /// read in two pieces split after it gives the records of the whole
+        /// text (the split is safe); where it says inside, it does not.
+        #[test]
+        fn quote_state_splits_as_the_csv_reader_reads(
+            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n\r".to_vec()), 0..200),
+            chunks in proptest::collection::vec(0usize..9, 0..40),
+            delimiter in proptest::sample::select(vec![b',', b';']),
+        ) {
+            let whole = records(&body, delimiter);
+            for (i, _) in body.iter().enumerate().filter(|(_, &c)| c == b'\n') {
+                let (first, second) = body.split_at(i + 1);
+                let outside = fed(first, &chunks, delimiter).outside_quotes();
+                let mut halves = records(first, delimiter);
+                halves.extend(records(second, delimiter));
+                if outside || !second.is_empty() {
+                    proptest::prop_assert_eq!(
+                        halves == whole,
+                        outside,
+                        "split after {:?}",
+                        String::from_utf8_lossy(first)
+                    );
+                }
+            }
+        }
+
         /// Read part by part, the records are those of the whole body,
         /// whatever the quotes, doubled quotes, literal quotes, quoted line
         /// breaks and blank lines.
         #[test]
         fn parts_read_as_the_whole(
-            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n".to_vec()), 0..300),
+            body in proptest::collection::vec(proptest::sample::select(b"ab;,\"\n\r".to_vec()), 0..300),
             parts in 1usize..6,
             delimiter in proptest::sample::select(vec![b',', b';']),
         ) {
