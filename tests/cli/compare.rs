@@ -830,6 +830,22 @@ fn malformed(text: &str, threads: &str) -> String {
     r.stderr
 }
 
+/// A literal quote in a column name (`skærm 5"`) does not open a quoted
+/// field: the header is the first line, and the rows keep their lines.
+#[test]
+fn a_quote_in_a_header_name_is_literal() {
+    let text = "citizen,date,staff,band,hours,skærm 5\"\n\
+                C001,2025-01-02,paed,dag,1,\"a\nb\"\n\
+                C001,2025-01-03,paed,dag,x,\n";
+    let err = malformed(text, "1");
+    assert!(err.contains("delivered.csv:4:5: hours: found `x`"), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.contains("delivered.csv:")).count(),
+        1,
+        "{err}"
+    );
+}
+
 #[test]
 fn malformed_rows_in_crlf_files_have_the_right_line() {
     // Lines: 1 header, 2 ok, 3 bad date, 4 blank, 5 ok with a quoted note

@@ -121,18 +121,18 @@ pub fn scan(
     let (dialect, start) = dialect::sniff_start(&head, complete);
     let header_line = 1 + u64::from(dialect.sep_line);
 
-    // The header line ends at the first line break outside quotes.
+    // The header line ends at the first line break outside quotes (as the
+    // `csv` reader quotes: a literal `5"` in a column name opens nothing).
     let rest = head.get(start..).unwrap_or_default();
-    let mut quoted = false;
+    let mut quotes = dialect::QuoteState::new(dialect.delimiter);
     let mut end = None;
-    for (i, &b) in rest.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => {
-                end = Some(i + 1);
-                break;
-            }
-            _ => {}
+    let mut from = 0;
+    for nl in memchr::memchr_iter(b'\n', rest) {
+        quotes.feed(&rest[from..=nl]);
+        from = nl + 1;
+        if quotes.outside_quotes() {
+            end = Some(nl + 1);
+            break;
         }
     }
     let header_len = match end {
