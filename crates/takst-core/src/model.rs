@@ -613,9 +613,9 @@ impl Model {
         // Sort permutations of indices and move each item once: the items
         // are large, and a model can have half a million need lines. Files
         // usually come in this order already; that is checked first, in
-        // one pass, and then nothing moves.
-        // The sort keys side by side: comparing them does not read the
-        // (large) agreements.
+        // one pass, and then nothing moves. The agreements' sort keys are
+        // put side by side: comparing them does not read the (large)
+        // agreements.
         let keys: Vec<(&str, Date)> = self
             .agreements
             .iter()
