@@ -1175,3 +1175,42 @@ fn a_large_needs_file_read_in_parts() {
         assert!(r.stderr.contains(want), "{want}\n{}", r.stderr);
     }
 }
+
+/// `TAKST_TIMINGS` prints one line per phase on stderr (names, no data)
+/// and changes nothing else.
+#[test]
+fn timings_name_the_phases_and_nothing_else() {
+    let fix = fixture("bocenter");
+    let args = ["tariff", ".", "--format", "csv"];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_takst"))
+        .args(args)
+        .current_dir(&fix)
+        .env("TAKST_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), run_ok(&fix, &args));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let phases: Vec<&str> = stderr
+        .lines()
+        .map(|l| {
+            let name = l.strip_prefix("timing: ").expect(l);
+            name.rsplitn(3, ' ').nth(2).expect(l)
+        })
+        .collect();
+    for want in [
+        "read agreements and need lines",
+        "canonical order",
+        "validate",
+        "engine",
+        "tariffs",
+        "render",
+        "write",
+    ] {
+        assert!(phases.contains(&want), "{want}: {stderr}");
+    }
+    assert!(
+        !stderr.contains("C00") && !stderr.contains("A1"),
+        "{stderr}"
+    );
+}
