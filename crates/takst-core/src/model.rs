@@ -616,16 +616,16 @@ impl Model {
         // one pass, and then nothing moves. The agreements' sort keys are
         // put side by side: comparing them does not read the (large)
         // agreements.
-        let keys: Vec<(&str, Date)> = self
+        let by_id: Vec<(&str, Date)> = self
             .agreements
             .iter()
             .map(|a| (a.id.as_str(), a.from))
             .collect();
         let cmp = |i: usize, j: usize| {
-            let (a, b) = (&keys[i], &keys[j]);
+            let (a, b) = (&by_id[i], &by_id[j]);
             natural_cmp(a.0, b.0).then_with(|| a.1.cmp(&b.1))
         };
-        if let Some(order) = sort_order(keys.len(), cmp) {
+        if let Some(order) = sort_order(by_id.len(), cmp) {
             permute(&mut self.agreements, &order);
         }
 

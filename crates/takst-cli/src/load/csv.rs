@@ -166,6 +166,7 @@ pub struct Row<'a> {
 }
 
 /// The columns a reader wants.
+#[derive(Clone, Copy)]
 pub struct Columns<'a> {
     pub required: &'a [&'a str],
     pub optional: &'a [&'a str],
@@ -181,42 +182,29 @@ impl Table {
         optional: &[&str],
         problems: &mut Vec<Problem>,
     ) -> Option<Table> {
-        let mut rows = Vec::new();
-        let mut t = Self::scan(file, bytes, required, optional, problems, |r, _| {
-            rows.push((r.line, r.cells.to_vec()));
-        })?;
+        let mut rows = [Vec::new()];
+        let mut t = Self::scan_parts(
+            file,
+            bytes,
+            &Columns { required, optional },
+            problems,
+            &mut rows,
+            |rows, r, _| rows.push((r.line, r.cells.to_vec())),
+        )?;
+        let [rows] = rows;
         t.rows = rows;
         Some(t)
     }
 
     /// Like [`Table::read`], but hands each row to `each` as it is read and
-    /// keeps none: one reused row of cells, so a file of half a million
-    /// rows costs no more memory than one row. The returned table has no
-    /// rows (only its columns and whether every row could be read).
-    pub fn scan(
-        file: &str,
-        bytes: &[u8],
-        required: &[&str],
-        optional: &[&str],
-        problems: &mut Vec<Problem>,
-        each: impl FnMut(&Row, &mut Vec<Problem>) + Send,
-    ) -> Option<Table> {
-        let mut states = [each];
-        Self::scan_parts(
-            file,
-            bytes,
-            &Columns { required, optional },
-            problems,
-            &mut states,
-            |each, r, p| each(r, p),
-        )
-    }
-
-    /// Like [`Table::scan`], with the rows cut into one consecutive part
-    /// per state in `states` (at record boundaries, by size) and the parts
-    /// read at the same time, one thread each: part `k`'s rows, in file
-    /// order, go to `each(&mut states[k], row, problems)`. Small files are
-    /// one part (the other states get no rows).
+    /// keeps none: one reused row of cells per thread, so a file of half a
+    /// million rows costs no more memory than its typed values. The rows
+    /// are cut into one consecutive part per state in `states` (at record
+    /// boundaries, by size) and the parts read at the same time, one thread
+    /// each: part `k`'s rows, in file order, go to `each(&mut states[k],
+    /// row, problems)`. Small files are one part (the other states get no
+    /// rows). The returned table has no rows (only its columns and whether
+    /// every row could be read).
     pub fn scan_parts<S: Send>(
         file: &str,
         bytes: &[u8],
@@ -269,10 +257,7 @@ impl Table {
         };
         let idx = t.resolve(
             &Header::new(&header),
-            Columns {
-                required: cols.required,
-                optional: cols.optional,
-            },
+            *cols,
             &Pos::new(file, header_line, 0, ""),
             problems,
         )?;

@@ -180,7 +180,7 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
     if scope == Scope::Agreements {
         // The agreements are read on a thread of their own, the need lines
         // (the larger file) meanwhile in two parts on two threads.
-        let (agreements, needs) = std::thread::scope(|scope| {
+        let (read_agreements, (needs, need_problems)) = std::thread::scope(|scope| {
             let agreements = scope.spawn(|| {
                 let mut p = Vec::new();
                 let mut agreements = Vec::new();
@@ -204,18 +204,19 @@ pub fn load_with(dir: &Path, scope: Scope, opts: &Options) -> Result<Model, Vec<
             );
             let [(mut needs, _), (rest, _)] = parts;
             needs.extend(rest);
-            (agreements.join(), (needs, p))
+            // The agreements' thread only panics on a bug: then so does this one.
+            let agreements = agreements
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (agreements, (needs, p))
         });
-        // The agreements' thread only panics on a bug: then so does this one.
-        let (agreements, unreadable, complete, p) =
-            agreements.unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let (agreements, unreadable, complete, p) = read_agreements;
         problems.extend(p);
         model.agreements = agreements;
         model.unreadable.agreements = unreadable;
         // Without the agreements, every reference to one would look unknown.
         model.unreadable.agreements_file = complete != Some(true);
-        let (needs, p) = needs;
-        problems.extend(p);
+        problems.extend(need_problems);
         model.needs = needs;
         crate::util::phase("read agreements and need lines");
         model.sort_canonical();
